@@ -1,0 +1,66 @@
+"""Akoma Ntoso anchor (eId) naming: the only place that turns structure into ``para_3__point_a``.
+
+The convention is frozen (OASIS LegalDocML naming convention, section 5.4, with
+its abbreviations): citations ``cit_1`` (counted: they carry no number),
+recitals ``rec_A``, paragraphs ``para_3``, points ``para_3__point_a``, nested
+points ``para_3__point_a__point_i``, unnumbered indents ``para_3__indent_1``;
+containers ``preface``, ``preamble``, ``cits``, ``recs``, ``body``; footnotes
+``authorialNote_1``. One string is then valid as an HTML id, an EPUB fragment,
+a SMIL text target, a PDF named destination, an ID3 chapter id and a WebVTT cue id.
+"""
+
+from __future__ import annotations
+
+import re
+
+from publish.model import ClauseKind, SectionKind
+
+#: Element names as abbreviated by the naming convention.
+ELEMENT_REF: dict[ClauseKind, str] = {
+    ClauseKind.CITATION: "cit",
+    ClauseKind.RECITAL: "rec",
+    ClauseKind.PARAGRAPH: "para",
+    ClauseKind.POINT: "point",
+    ClauseKind.INDENT: "indent",
+}
+
+#: Container anchors: unique elements carry no number.
+SECTION_EID: dict[SectionKind, str] = {
+    SectionKind.CITATIONS: "cits",
+    SectionKind.RECITALS: "recs",
+    SectionKind.PARAGRAPHS: "body",
+}
+PREFACE = "preface"
+PREAMBLE = "preamble"
+CONTAINERS = frozenset({PREFACE, PREAMBLE, *SECTION_EID.values()})
+
+#: What any anchor may look like, overrides included.
+EID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+_REDUNDANT = re.compile(r"[\s().\[\]]")
+
+
+def clean_num(label: str) -> str:
+    """A label with its final punctuation and brackets dropped, case kept: ``(a)`` → ``a``, ``AA.`` → ``AA``."""
+    return _REDUNDANT.sub("", label)
+
+
+def clause_eid(kind: ClauseKind, num: str, parent: str | None = None) -> str:
+    """The anchor of a clause numbered ``num`` (a cleaned label or a count) inside ``parent``."""
+    own = f"{ELEMENT_REF[kind]}_{num}"
+    return f"{parent}__{own}" if parent else own
+
+
+def footnote_eid(number: int) -> str:
+    """The anchor of footnote ``number``."""
+    return f"authorialNote_{number}"
+
+
+def footnote_ref_eid(number: int) -> str:
+    """The anchor of the call to footnote ``number`` in the text."""
+    return f"authorialNote_{number}__ref"
+
+
+def is_valid_eid(value: str) -> bool:
+    """Whether ``value`` can serve as an anchor in every format."""
+    return EID_PATTERN.fullmatch(value) is not None

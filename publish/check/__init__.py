@@ -1,0 +1,1 @@
+"""Read outputs back and run the validators the field trusts on them."""

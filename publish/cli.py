@@ -1,0 +1,77 @@
+"""The ``publish`` command line: build editions, list anchors; errors as ``FILE:LINE: problem``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from publish import reader
+from publish.build import build
+from publish.errors import PublishError, SourceError
+from publish.writers import WRITERS
+from publish.writers.shared import THEMES_DIR, Options
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-command per task."""
+    top = argparse.ArgumentParser(prog="publish", description="Accessible editions of parliamentary texts.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = commands.add_parser("build", help="build editions of sources into OUT/<document>/")
+    b.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="structured source (.md)")
+    b.add_argument("-o", "--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    b.add_argument(
+        "-t", "--to", action="append", choices=list(WRITERS), metavar="FORMAT",
+        help=f"format to build, repeatable (default: all of {', '.join(WRITERS)})",
+    )  # fmt: skip
+    b.add_argument("--theme", default="default", help="CSS theme in themes/ (default: default)")
+    b.add_argument("--themes-dir", type=Path, default=THEMES_DIR, help=argparse.SUPPRESS)
+    b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+    a = commands.add_parser("anchors", help="list a source's clauses: anchor, label, spoken label, line")
+    a.add_argument("source", type=Path, metavar="SOURCE")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            _progress(quiet=args.quiet)
+            options = Options(theme=args.theme, themes_dir=args.themes_dir)
+            build(args.sources, args.out, args.to or (), options)
+        elif args.command == "anchors":
+            document = reader.read(args.source)
+            for clause in document.iter_clauses():
+                print(f"{clause.eid}\t{clause.label or '-'}\t{clause.spoken_label}\t{args.source}:{clause.line}")
+    except PublishError as error:
+        print(error.format() if isinstance(error, SourceError) else f"publish: {error.format()}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("publish: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _progress(quiet: bool) -> None:
+    logger = logging.getLogger("publish.progress")
+    logger.handlers.clear()
+    if not quiet:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

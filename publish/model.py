@@ -1,0 +1,187 @@
+"""The document model: immutable dataclasses that every writer reads.
+
+A :class:`Document` is what the reader makes of a source and all any writer sees.
+Every clause carries its anchor (``eid``), its official label and its spoken
+label, so no writer ever re-derives them. The module does no I/O and imports
+nothing from the reader or the writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ClauseKind(StrEnum):
+    """What a clause is, in Akoma Ntoso terms."""
+
+    CITATION = "citation"
+    RECITAL = "recital"
+    PARAGRAPH = "paragraph"
+    POINT = "point"
+    INDENT = "indent"
+
+
+class SectionKind(StrEnum):
+    """The three groups of clauses a resolution has, in their fixed order."""
+
+    CITATIONS = "citations"
+    RECITALS = "recitals"
+    PARAGRAPHS = "paragraphs"
+
+
+# --- inline content -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    """Emphasised text (``*…*``)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Strongly emphasised text (``**…**``)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link: an external ``http(s)``/``mailto`` URL or ``#anchor`` of a clause."""
+
+    href: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    """A footnote call; ``number`` is its position among the notes (1-based)."""
+
+    number: int
+    eid: str
+    note_eid: str
+
+
+Inline = Text | Emphasis | Strong | Link | FootnoteRef
+
+
+def plain_text(content: tuple[Inline, ...]) -> str:
+    """The text of inline content as a reader would see it, footnote calls as their numbers."""
+    parts: list[str] = []
+    for node in content:
+        match node:
+            case Text(text=text):
+                parts.append(text)
+            case Emphasis(children=children) | Strong(children=children) | Link(children=children):
+                parts.append(plain_text(children))
+            case FootnoteRef(number=number):
+                parts.append(str(number))
+    return "".join(parts)
+
+
+# --- structure ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One citation, recital, paragraph, point or indent.
+
+    ``label`` is the official label as printed ("A.", "3.", "(a)"), empty for
+    citations and indents, which carry none; ``num`` is the label cleaned for the
+    anchor ("A", "3", "a") or the count for unlabelled clauses.
+    """
+
+    kind: ClauseKind
+    eid: str
+    label: str
+    num: str
+    spoken_label: str
+    content: tuple[Inline, ...]
+    line: int
+    points: tuple[Clause, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The clause text without its label."""
+        return plain_text(self.content)
+
+    def walk(self) -> Iterator[Clause]:
+        """This clause, then its points depth-first, in document order."""
+        yield self
+        for point in self.points:
+            yield from point.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A group of clauses: the citations, the recitals or the paragraphs."""
+
+    kind: SectionKind
+    eid: str
+    clauses: tuple[Clause, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A footnote's text; ``eid`` is its anchor, ``number`` its printed number."""
+
+    number: int
+    eid: str
+    content: tuple[Inline, ...]
+    line: int
+
+    @property
+    def text(self) -> str:
+        """The note's text."""
+        return plain_text(self.content)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the front matter says about the document."""
+
+    reference: str
+    procedure: str
+    doc_type: str
+    title: str
+    language: str
+    issued_by: str
+    date: str | None = None
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A whole resolution: metadata, preface, formula, sections and footnotes."""
+
+    name: str
+    metadata: Metadata
+    formula: str
+    sections: tuple[Section, ...]
+    footnotes: tuple[Footnote, ...] = ()
+
+    def iter_clauses(self) -> Iterator[Clause]:
+        """Every clause, points included, in document order."""
+        for section in self.sections:
+            for clause in section.clauses:
+                yield from clause.walk()
+
+    def section(self, kind: SectionKind) -> Section | None:
+        """The section of that kind, if the document has one."""
+        return next((s for s in self.sections if s.kind is kind), None)
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        """The anchors of every clause in document order."""
+        return tuple(clause.eid for clause in self.iter_clauses())

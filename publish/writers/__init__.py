@@ -1,0 +1,31 @@
+"""The writers, one module per format, registered by name.
+
+A writer module has ``NAME`` and ``write(document, out_dir, options) -> list[Path]``;
+it reads anchors and labels from the model and never parses the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+from publish.errors import PublishError
+from publish.model import Document
+from publish.writers import html
+from publish.writers.shared import Options
+
+Writer = Callable[[Document, Path, Options], list[Path]]
+
+_MODULES: tuple[ModuleType, ...] = (html,)
+
+#: Every writer by name, in the order a full build runs them.
+WRITERS: dict[str, Writer] = {module.NAME: module.write for module in _MODULES}
+
+
+def get_writer(name: str) -> Writer:
+    """The writer called ``name``; an unknown name is an error listing the known ones."""
+    try:
+        return WRITERS[name]
+    except KeyError:
+        raise PublishError(f"unknown format '{name}'", f"known formats: {', '.join(WRITERS)}") from None

@@ -1,0 +1,209 @@
+"""Write the HTML edition: one standalone, semantic page that meets WCAG 2.2 AA.
+
+The page has a skip link, ``header`` / ``nav`` / ``main`` / ``footer``
+landmarks, one heading per section, and every clause as a list item whose id is
+its anchor, with the official label as real text inside a self-link named by
+the spoken label ("Recital A"). The theme's CSS is inlined: the page needs no
+network and no other file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree, html
+
+from publish.anchors import footnote_ref_eid
+from publish.model import Clause, ClauseKind, Document, Emphasis, FootnoteRef, Inline, Link, Section, Strong, Text
+from publish.outputs import write_atomic
+from publish.writers.shared import Options, output_path, section_heading, theme_css, words
+
+NAME = "html"
+SUFFIX = ".html"
+
+#: Links to the other editions, by writer name: (suffix, link text, MIME type).
+EDITIONS: dict[str, tuple[str, str, str]] = {
+    "pdf": (".pdf", "PDF (tagged, PDF/UA-1)", "application/pdf"),
+    "pdf-large": ("-large-print.pdf", "Large-print PDF", "application/pdf"),
+    "epub": (".epub", "EPUB 3 with synchronised audio", "application/epub+zip"),
+    "audio": (".mp3", "Audio (MP3 with a chapter per clause)", "audio/mpeg"),
+}
+
+
+def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
+    """Write ``<out_dir>/<name>.html``; return the paths written."""
+    return [write_atomic(output_path(document, out_dir, SUFFIX), render(document, options))]
+
+
+def render(document: Document, options: Options) -> bytes:
+    """The page as UTF-8 bytes."""
+    root = page(document, options)
+    return html.tostring(root, doctype="<!DOCTYPE html>", encoding="utf-8", method="html", pretty_print=True)
+
+
+def page(document: Document, options: Options) -> html.HtmlElement:
+    """The page as an element tree."""
+    meta = document.metadata
+    w = words(document)
+    root = _el("html", lang=meta.language)
+    head = _sub(root, "head")
+    _sub(head, "meta", charset="utf-8")
+    _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    _sub(head, "title").text = f"{meta.reference}: {meta.title}"
+    _sub(
+        head,
+        "meta",
+        name="description",
+        content=f"{meta.doc_type} {meta.reference} ({meta.procedure}), {meta.issued_by}.",
+    )
+    _sub(head, "meta", name="color-scheme", content="light dark")
+    for name in options.formats:
+        if name in EDITIONS:
+            suffix, _, mime = EDITIONS[name]
+            _sub(head, "link", rel="alternate", type=mime, href=f"{document.name}{suffix}")
+    _sub(head, "style").text = "\n" + theme_css(options)
+
+    body = _sub(root, "body")
+    _sub(body, "a", {"class": "skip-link", "href": "#main"}).text = w["skip"]
+    body.append(_preface(document))
+    body.append(_contents(document, w))
+    main = _sub(body, "main", id="main", tabindex="-1")
+    preamble = _sub(main, "div", id="preamble")
+    _sub(preamble, "p", {"class": "formula"}).text = document.formula
+    for section in document.sections:
+        target = main if section.eid == "body" else preamble
+        target.append(_section(document, section, w))
+    if document.footnotes:
+        main.append(_footnotes(document, w))
+    body.append(_footer(document, options, w))
+    return root
+
+
+def _preface(document: Document) -> etree._Element:
+    meta = document.metadata
+    header = _el("header", id="preface")
+    _sub(header, "p", {"class": "doc-type"}).text = f"{meta.doc_type} · {meta.issued_by}"
+    _sub(header, "p", {"class": "reference"}).text = meta.reference
+    _sub(header, "h1").text = meta.title
+    _sub(header, "p", {"class": "procedure"}).text = f"({meta.procedure})"
+    return header
+
+
+def _contents(document: Document, w: dict[str, str]) -> etree._Element:
+    nav = _el("nav", {"class": "toc", "aria-labelledby": "contents-heading"})
+    _sub(nav, "h2", id="contents-heading").text = w["contents"]
+    sections = _sub(nav, "ol", {"class": "toc-sections", "role": "list"})
+    for section in document.sections:
+        item = _sub(sections, "li")
+        _sub(item, "a", href=f"#{section.eid}").text = section_heading(document, section.kind)
+        clauses = _sub(item, "ol", {"class": "toc-clauses", "role": "list"})
+        for clause in section.clauses:
+            # The visible chip shows the bare label; the hidden words make the link's name the spoken label.
+            link = _sub(_sub(clauses, "li"), "a", href=f"#{clause.eid}")
+            kind, _, shown = clause.spoken_label.rpartition(" ")
+            hidden = _sub(link, "span", {"class": "visually-hidden"})
+            hidden.text, hidden.tail = f"{kind} ", shown
+    return nav
+
+
+def _section(document: Document, section: Section, w: dict[str, str]) -> etree._Element:
+    heading_id = f"{section.eid}-heading"
+    element = _el("section", {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id})
+    _sub(element, "h2", id=heading_id).text = section_heading(document, section.kind)
+    element.append(_clauses(section.clauses, section.kind.value))
+    back = _sub(element, "p", {"class": "back"})
+    _sub(back, "a", href="#contents-heading").text = w["back"]
+    return element
+
+
+def _clauses(clauses: tuple[Clause, ...], kind: str) -> etree._Element:
+    listing = _el("ol", {"class": f"clauses {kind}", "role": "list"})
+    for clause in clauses:
+        listing.append(_clause(clause))
+    return listing
+
+
+def _clause(clause: Clause) -> etree._Element:
+    item = _el("li", {"id": clause.eid, "class": f"clause {clause.kind.value}"})
+    link = _sub(item, "a", {"class": "clause-label", "href": f"#{clause.eid}", "aria-label": clause.spoken_label})
+    if clause.label:
+        link.text = clause.label
+    link.tail = " "
+    text = _sub(item, "span", {"class": "clause-text"})
+    _inlines(text, clause.content)
+    if clause.points:
+        item.append(_clauses(clause.points, "points"))
+    return item
+
+
+def _footnotes(document: Document, w: dict[str, str]) -> etree._Element:
+    element = _el(
+        "section", {"id": "notes", "class": "notes", "aria-labelledby": "notes-heading", "role": "doc-endnotes"}
+    )
+    _sub(element, "h2", id="notes-heading").text = w["notes"]
+    listing = _sub(element, "ol", {"class": "notes-list", "role": "list"})
+    for note in document.footnotes:
+        item = _sub(listing, "li", id=note.eid)
+        number = _sub(item, "span", {"class": "note-number"})
+        number.text, number.tail = f"{note.number}.", " "
+        text = _sub(item, "span", {"class": "note-text"})
+        _inlines(text, note.content)
+        back = _sub(
+            item, "a", {"class": "note-back", "href": f"#{footnote_ref_eid(note.number)}", "role": "doc-backlink"}
+        )
+        _sub(back, "span", {"aria-hidden": "true"}).text = "↩"
+        _sub(back, "span", {"class": "visually-hidden"}).text = f"{w['back_to_call']} {note.number}"
+    return element
+
+
+def _footer(document: Document, options: Options, w: dict[str, str]) -> etree._Element:
+    meta = document.metadata
+    footer = _el("footer")
+    _sub(footer, "h2", id="about-heading").text = w["about"]
+    _sub(footer, "p").text = f"{meta.doc_type} {meta.reference}, procedure {meta.procedure}, {meta.issued_by}."
+    editions = [name for name in options.formats if name in EDITIONS]
+    if editions:
+        _sub(footer, "h3").text = w["formats"]
+        listing = _sub(footer, "ul", {"class": "editions"})
+        for name in editions:
+            suffix, text, mime = EDITIONS[name]
+            _sub(_sub(listing, "li"), "a", href=f"{document.name}{suffix}", type=mime).text = text
+    return footer
+
+
+def _inlines(parent: etree._Element, content: tuple[Inline, ...]) -> None:
+    """Append inline content to ``parent``, text and tails in order."""
+    for node in content:
+        match node:
+            case Text(text=text):
+                _append_text(parent, text)
+            case Emphasis(children=children):
+                _inlines(_sub(parent, "em"), children)
+            case Strong(children=children):
+                _inlines(_sub(parent, "strong"), children)
+            case Link(href=href, children=children):
+                _inlines(_sub(parent, "a", href=href), children)
+            case FootnoteRef(number=number, eid=eid, note_eid=note_eid):
+                sup = _sub(parent, "sup")
+                _sub(
+                    sup, "a", {"id": eid, "href": f"#{note_eid}", "class": "noteref", "role": "doc-noteref"}
+                ).text = str(number)
+
+
+def _append_text(parent: etree._Element, text: str) -> None:
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _el(tag: str, attrs: dict[str, str] | None = None, **more: str) -> html.HtmlElement:
+    element = html.Element(tag, {**(attrs or {}), **more})
+    return element
+
+
+def _sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None, **more: str) -> html.HtmlElement:
+    element = _el(tag, attrs, **more)
+    parent.append(element)
+    return element

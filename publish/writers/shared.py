@@ -1,0 +1,73 @@
+"""What every writer shares: options, section headings, themes, output paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish.errors import PublishError
+from publish.model import Document, SectionKind
+
+#: The repository's theme folder: plain CSS files, one per theme and flavour.
+THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Options every writer reads; each has a documented default."""
+
+    #: Name of the CSS theme in ``themes_dir`` (``themes/<theme>.css``).
+    theme: str = "default"
+    #: Where the themes live.
+    themes_dir: Path = THEMES_DIR
+    #: Formats built beside this one, by writer name, for links between editions.
+    formats: tuple[str, ...] = ()
+
+
+#: Headings of the sections, by language. Only English for now.
+SECTION_HEADINGS: dict[str, dict[SectionKind, str]] = {
+    "en": {
+        SectionKind.CITATIONS: "Citations",
+        SectionKind.RECITALS: "Recitals",
+        SectionKind.PARAGRAPHS: "Paragraphs",
+    }
+}
+
+#: Fixed words of the page chrome, by language.
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "skip": "Skip to the resolution text",
+        "contents": "Contents",
+        "back": "Back to contents",
+        "notes": "Notes",
+        "note": "Note",
+        "back_to_call": "Back to the call of note",
+        "about": "About this edition",
+        "formats": "Other formats",
+    }
+}
+
+
+def words(document: Document) -> dict[str, str]:
+    """The chrome's words in the document's language (English when there are none yet)."""
+    return WORDS.get(document.metadata.language.split("-")[0], WORDS["en"])
+
+
+def section_heading(document: Document, kind: SectionKind) -> str:
+    """The heading of a section in the document's language."""
+    return SECTION_HEADINGS.get(document.metadata.language.split("-")[0], SECTION_HEADINGS["en"])[kind]
+
+
+def theme_css(options: Options, flavour: str = "") -> str:
+    """The text of the theme's CSS file (``<theme>.css`` or ``<theme>-<flavour>.css``)."""
+    name = f"{options.theme}-{flavour}" if flavour else options.theme
+    path = options.themes_dir / f"{name}.css"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PublishError(f"theme '{name}' not found: {path}: {exc.strerror}") from None
+
+
+def output_path(document: Document, out_dir: Path, suffix: str) -> Path:
+    """Where a document's output of a format goes: ``<out_dir>/<name><suffix>``."""
+    return out_dir / f"{document.name}{suffix}"

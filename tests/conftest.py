@@ -1,0 +1,83 @@
+"""Shared fixtures: the repository's paths, a small valid source, and the seed built once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publish import reader
+from publish.build import build
+from publish.model import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_TEXT = ROOT / "tests" / "fixtures" / "B9-0311-2022.txt"
+SEED_SOURCE = ROOT / "sources" / "B9-0311-2022.md"
+
+#: A small source that uses every construct: footnote, emphasis, links, points, sub-points, indents.
+SMALL = """\
+---
+reference: B9-0001/2024
+procedure: 2024/0001(RSP)
+type: Motion for a resolution
+title: A test resolution on everything a source can hold
+language: en
+issued_by: European Parliament
+---
+
+The European Parliament,
+
+## Citations
+
+- having regard to the first thing,
+
+- having regard to the second thing,
+
+## Recitals
+
+A. whereas one;
+
+B. whereas two:
+
+   (a) first point;
+
+   (b) second point:
+
+       (i) sub one;
+
+       (ii) sub two;
+
+## Paragraphs
+
+1. Calls for one thing[^1];
+
+2. Calls for *another* thing, see [paragraph 1](#para_1) and [the Parliament](https://www.europarl.europa.eu/):
+
+   - first indent;
+
+   - second indent;
+
+3. Instructs its President to forward this resolution.
+
+[^1]: A footnote text.
+"""
+
+
+@pytest.fixture(scope="session")
+def seed() -> Document:
+    return reader.read(SEED_SOURCE)
+
+
+@pytest.fixture(scope="session")
+def small_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("small") / "small.md"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, small_source: Path) -> Path:
+    """The seed and the small source built into a temporary build folder (all formats)."""
+    out = tmp_path_factory.mktemp("build")
+    build([SEED_SOURCE, small_source], out)
+    return out
