@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree, html
 
 from publish.anchors import footnote_ref_eid
-from publish.model import Clause, ClauseKind, Document, Emphasis, FootnoteRef, Inline, Link, Section, Strong, Text
+from publish.model import Clause, Document, Emphasis, FootnoteRef, Inline, Link, Section, Strong, Text
 from publish.outputs import write_atomic
 from publish.writers.shared import Options, output_path, section_heading, theme_css, words
 
