@@ -24,7 +24,7 @@ class PublishError(Exception):
 
 
 class SourceError(PublishError):
-    """Something wrong in a source file: ``str()`` is ``path:line: message`` (``path: message`` for the whole file)."""
+    """Something wrong in a source file, shown as ``path:line: message`` (``path: message`` for the whole file)."""
 
     exit_code = 65  # EX_DATAERR
 
