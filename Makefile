@@ -8,15 +8,16 @@ BIN     := $(VENV)/bin
 SOURCES := $(wildcard sources/*.md)
 PUBLISH := $(BIN)/publish
 
-.PHONY: all build html test lint check-python setup setup-test clean distclean .debian-test-packages
+.PHONY: all build html pdf epub audio test lint check-python setup setup-test clean distclean .debian-test-packages
 
 all: build
 
 build: $(VENV)/.installed
 	$(PUBLISH) build $(SOURCES)
 
-html: $(VENV)/.installed
-	$(PUBLISH) build --to html $(SOURCES)
+# One target per format, named as the writer is (`publish build --to NAME`).
+html pdf epub audio: $(VENV)/.installed
+	$(PUBLISH) build --to $@ $(SOURCES)
 
 test: setup-test
 	$(BIN)/ruff check publish tests

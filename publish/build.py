@@ -30,10 +30,10 @@ def build(
     written: list[Path] = []
     for number, document in enumerate(documents, 1):
         out_dir = out / document.name
+        written.append(manifest.start(document, out_dir))
         for name, write in writers:
             paths = write(document, out_dir, options)
             for path in paths:
                 progress.info("[%d/%d] %s: %s → %s", number, len(documents), document.name, name, path)
             written += paths
-        written.append(manifest.write(document, out_dir, names))
     return written

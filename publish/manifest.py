@@ -1,9 +1,19 @@
-"""The per-document manifest ``anchors.json``: every clause's anchor and where it is in each format."""
+"""The per-document manifest ``anchors.json``: every clause's anchor and where it is in each format.
+
+The build writes the model's part first (anchor, kind, labels, source line);
+then each writer records its own facts under its name with :func:`record`,
+e.g. the PDF writer ``{"pdf": {"page": 3}}`` per clause and
+``{"pdf": {"file": …, "pages": 5}}`` for the edition. Writers that need another
+format's facts (the EPUB page list follows the PDF's pages) read them with
+:func:`load`; the manifest is the one seam between formats.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from publish.model import Document
 from publish.outputs import write_atomic
@@ -13,33 +23,70 @@ NAME = "anchors.json"
 VERSION = 1
 
 
-def manifest(document: Document, formats: tuple[str, ...]) -> dict:
-    """The manifest as plain data: document facts, then one entry per clause in document order."""
+def manifest(document: Document) -> dict[str, Any]:
+    """The model's part of the manifest: document facts, then one entry per clause in document order."""
     meta = document.metadata
-    clauses = []
-    for clause in document.iter_clauses():
-        entry: dict = {
+    clauses = [
+        {
             "eid": clause.eid,
             "kind": clause.kind.value,
             "label": clause.label,
             "spoken_label": clause.spoken_label,
             "source_line": clause.line,
         }
-        if "html" in formats:
-            entry["html"] = f"{document.name}.html#{clause.eid}"
-        clauses.append(entry)
+        for clause in document.iter_clauses()
+    ]
     return {
         "version": VERSION,
         "document": document.name,
         "reference": meta.reference,
         "procedure": meta.procedure,
         "language": meta.language,
-        "formats": list(formats),
+        "editions": {},
         "clauses": clauses,
     }
 
 
-def write(document: Document, out_dir: Path, formats: tuple[str, ...]) -> Path:
-    """Write ``<out_dir>/anchors.json``."""
-    data = json.dumps(manifest(document, formats), ensure_ascii=False, indent=2) + "\n"
-    return write_atomic(out_dir / NAME, data.encode("utf-8"))
+def start(document: Document, out_dir: Path) -> Path:
+    """Write the model's part, keeping what earlier builds recorded for formats not rebuilt now."""
+    fresh = manifest(document)
+    old = load(out_dir)
+    if old.get("version") == VERSION and [c["eid"] for c in old.get("clauses", [])] == [
+        c["eid"] for c in fresh["clauses"]
+    ]:
+        fresh["editions"] = old.get("editions", {})
+        for new, previous in zip(fresh["clauses"], old["clauses"], strict=True):
+            new.update({k: v for k, v in previous.items() if k in fresh["editions"]})
+    return _write(out_dir, fresh)
+
+
+def record(
+    out_dir: Path, fmt: str, edition: Mapping[str, Any], clauses: Mapping[str, Mapping[str, Any]] | None = None
+) -> Path:
+    """Record a format's facts: ``edition`` for the whole file, ``clauses`` by anchor (unknown anchors are an error)."""
+    data = load(out_dir)
+    if not data:
+        raise FileNotFoundError(out_dir / NAME)
+    data["editions"][fmt] = dict(edition)
+    known = {c["eid"] for c in data["clauses"]}
+    unknown = set(clauses or {}) - known
+    if unknown:
+        raise ValueError(f"{fmt}: facts for anchors the model does not have: {sorted(unknown)}")
+    for clause in data["clauses"]:
+        clause.pop(fmt, None)
+        if clauses and clause["eid"] in clauses:
+            clause[fmt] = dict(clauses[clause["eid"]])
+    return _write(out_dir, data)
+
+
+def load(out_dir: Path) -> dict[str, Any]:
+    """The manifest in ``out_dir``, or an empty dict when there is none."""
+    try:
+        return json.loads((out_dir / NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _write(out_dir: Path, data: Mapping[str, Any]) -> Path:
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return write_atomic(out_dir / NAME, text.encode("utf-8"))

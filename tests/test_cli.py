@@ -29,10 +29,11 @@ def test_build_writes_the_page_and_the_anchor_manifest(tmp_path, capsys):
     assert (folder / "B9-0311-2022.html").is_file()
     manifest = json.loads((folder / "anchors.json").read_text(encoding="utf-8"))
     assert manifest["reference"] == "B9-0311/2022"
+    assert manifest["editions"] == {"html": {"file": "B9-0311-2022.html"}}
     assert [c["eid"] for c in manifest["clauses"]][:3] == ["cit_1", "cit_2", "cit_3"]
     assert manifest["clauses"][8] | {"source_line": 0} == {
         "eid": "rec_A", "kind": "recital", "label": "A.", "spoken_label": "Recital A",
-        "source_line": 0, "html": "B9-0311-2022.html#rec_A",
+        "source_line": 0, "html": {"href": "B9-0311-2022.html#rec_A"},
     }  # fmt: skip
     assert "B9-0311-2022: html → " in capsys.readouterr().err
 

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from publish import manifest
 from publish.anchors import footnote_ref_eid
 from publish.model import Clause, Document, Emphasis, FootnoteRef, Inline, Link, Section, Strong, Text
 from publish.outputs import write_atomic
 from publish.writers.shared import Options, output_path, section_heading, theme_css, words
 
 NAME = "html"
+#: The id of the formula paragraph ("The European Parliament,"), a unit of its own in audio.
+FORMULA_ID = "formula"
 SUFFIX = ".html"
 
 #: Links to the other editions, by writer name: (suffix, link text, MIME type).
@@ -31,8 +34,11 @@ EDITIONS: dict[str, tuple[str, str, str]] = {
 
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
-    """Write ``<out_dir>/<name>.html``; return the paths written."""
-    return [write_atomic(output_path(document, out_dir, SUFFIX), render(document, options))]
+    """Write ``<out_dir>/<name>.html`` and record each clause's link in the manifest; return the paths written."""
+    path = write_atomic(output_path(document, out_dir, SUFFIX), render(document, options))
+    links = {clause.eid: {"href": f"{path.name}#{clause.eid}"} for clause in document.iter_clauses()}
+    manifest.record(out_dir, NAME, {"file": path.name}, links)
+    return [path]
 
 
 def render(document: Document, options: Options) -> bytes:
@@ -65,21 +71,21 @@ def page(document: Document, options: Options) -> html.HtmlElement:
 
     body = _sub(root, "body")
     _sub(body, "a", {"class": "skip-link", "href": "#main"}).text = w["skip"]
-    body.append(_preface(document))
-    body.append(_contents(document, w))
+    body.append(preface_element(document))
+    body.append(contents_element(document, w))
     main = _sub(body, "main", id="main", tabindex="-1")
     preamble = _sub(main, "div", id="preamble")
-    _sub(preamble, "p", {"class": "formula"}).text = document.formula
+    _sub(preamble, "p", {"class": "formula", "id": FORMULA_ID}).text = document.formula
     for section in document.sections:
         target = main if section.eid == "body" else preamble
-        target.append(_section(document, section, w))
+        target.append(section_element(document, section, w))
     if document.footnotes:
-        main.append(_footnotes(document, w))
-    body.append(_footer(document, options, w))
+        main.append(notes_element(document, w))
+    body.append(footer_element(document, options, w))
     return root
 
 
-def _preface(document: Document) -> etree._Element:
+def preface_element(document: Document) -> etree._Element:
     meta = document.metadata
     header = _el("header", id="preface")
     _sub(header, "p", {"class": "doc-type"}).text = f"{meta.doc_type} · {meta.issued_by}"
@@ -89,7 +95,7 @@ def _preface(document: Document) -> etree._Element:
     return header
 
 
-def _contents(document: Document, w: dict[str, str]) -> etree._Element:
+def contents_element(document: Document, w: dict[str, str]) -> etree._Element:
     nav = _el("nav", {"class": "toc", "aria-labelledby": "contents-heading"})
     _sub(nav, "h2", id="contents-heading").text = w["contents"]
     sections = _sub(nav, "ol", {"class": "toc-sections", "role": "list"})
@@ -106,37 +112,37 @@ def _contents(document: Document, w: dict[str, str]) -> etree._Element:
     return nav
 
 
-def _section(document: Document, section: Section, w: dict[str, str]) -> etree._Element:
+def section_element(document: Document, section: Section, w: dict[str, str]) -> etree._Element:
     heading_id = f"{section.eid}-heading"
     element = _el("section", {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id})
     _sub(element, "h2", id=heading_id).text = section_heading(document, section.kind)
-    element.append(_clauses(section.clauses, section.kind.value))
+    element.append(clause_list(section.clauses, section.kind.value))
     back = _sub(element, "p", {"class": "back"})
     _sub(back, "a", href="#contents-heading").text = w["back"]
     return element
 
 
-def _clauses(clauses: tuple[Clause, ...], kind: str) -> etree._Element:
+def clause_list(clauses: tuple[Clause, ...], kind: str) -> etree._Element:
     listing = _el("ol", {"class": f"clauses {kind}", "role": "list"})
     for clause in clauses:
-        listing.append(_clause(clause))
+        listing.append(clause_item(clause))
     return listing
 
 
-def _clause(clause: Clause) -> etree._Element:
+def clause_item(clause: Clause) -> etree._Element:
     item = _el("li", {"id": clause.eid, "class": f"clause {clause.kind.value}"})
     link = _sub(item, "a", {"class": "clause-label", "href": f"#{clause.eid}", "aria-label": clause.spoken_label})
     if clause.label:
         link.text = clause.label
     link.tail = " "
     text = _sub(item, "span", {"class": "clause-text"})
-    _inlines(text, clause.content)
+    append_inlines(text, clause.content)
     if clause.points:
-        item.append(_clauses(clause.points, "points"))
+        item.append(clause_list(clause.points, "points"))
     return item
 
 
-def _footnotes(document: Document, w: dict[str, str]) -> etree._Element:
+def notes_element(document: Document, w: dict[str, str]) -> etree._Element:
     element = _el(
         "section", {"id": "notes", "class": "notes", "aria-labelledby": "notes-heading", "role": "doc-endnotes"}
     )
@@ -147,7 +153,7 @@ def _footnotes(document: Document, w: dict[str, str]) -> etree._Element:
         number = _sub(item, "span", {"class": "note-number"})
         number.text, number.tail = f"{note.number}.", " "
         text = _sub(item, "span", {"class": "note-text"})
-        _inlines(text, note.content)
+        append_inlines(text, note.content)
         back = _sub(
             item, "a", {"class": "note-back", "href": f"#{footnote_ref_eid(note.number)}", "role": "doc-backlink"}
         )
@@ -156,7 +162,7 @@ def _footnotes(document: Document, w: dict[str, str]) -> etree._Element:
     return element
 
 
-def _footer(document: Document, options: Options, w: dict[str, str]) -> etree._Element:
+def footer_element(document: Document, options: Options, w: dict[str, str]) -> etree._Element:
     meta = document.metadata
     footer = _el("footer")
     _sub(footer, "h2", id="about-heading").text = w["about"]
@@ -171,18 +177,18 @@ def _footer(document: Document, options: Options, w: dict[str, str]) -> etree._E
     return footer
 
 
-def _inlines(parent: etree._Element, content: tuple[Inline, ...]) -> None:
+def append_inlines(parent: etree._Element, content: tuple[Inline, ...]) -> None:
     """Append inline content to ``parent``, text and tails in order."""
     for node in content:
         match node:
             case Text(text=text):
                 _append_text(parent, text)
             case Emphasis(children=children):
-                _inlines(_sub(parent, "em"), children)
+                append_inlines(_sub(parent, "em"), children)
             case Strong(children=children):
-                _inlines(_sub(parent, "strong"), children)
+                append_inlines(_sub(parent, "strong"), children)
             case Link(href=href, children=children):
-                _inlines(_sub(parent, "a", href=href), children)
+                append_inlines(_sub(parent, "a", href=href), children)
             case FootnoteRef(number=number, eid=eid, note_eid=note_eid):
                 sup = _sub(parent, "sup")
                 _sub(
