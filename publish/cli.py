@@ -1,4 +1,4 @@
-"""The ``publish`` command line: build editions, list anchors; errors as ``FILE:LINE: problem``."""
+"""The ``publish`` command line: build editions, import texts, list anchors; errors as ``FILE:LINE: problem``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from publish import reader
+from publish import importer, reader
 from publish.build import build
 from publish.errors import PublishError, SourceError
+from publish.outputs import write_atomic
 from publish.writers import WRITERS
 from publish.writers.shared import THEMES_DIR, Options
 
@@ -31,6 +32,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--themes-dir", type=Path, default=THEMES_DIR, help=argparse.SUPPRESS)
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
+    i = commands.add_parser("import", help="turn the plain text of a resolution into a structured source")
+    i.add_argument("text", type=Path, metavar="TEXT_FILE", help="the resolution's text (UTF-8)")
+    i.add_argument("-o", "--output", type=Path, help="write the source here (default: standard output)")
+    i.add_argument("--lenient", action="store_true", help="keep lines that cannot be placed, with a warning")
+    i.add_argument("--language", default="en", help="the text's language, a BCP 47 tag (default: en)")
+
     a = commands.add_parser("anchors", help="list a source's clauses: anchor, label, spoken label, line")
     a.add_argument("source", type=Path, metavar="SOURCE")
     return top
@@ -44,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _progress(quiet=args.quiet)
             options = Options(theme=args.theme, themes_dir=args.themes_dir)
             build(args.sources, args.out, args.to or (), options)
+        elif args.command == "import":
+            _import(args.text, args.output, args.lenient, args.language)
         elif args.command == "anchors":
             document = reader.read(args.source)
             for clause in document.iter_clauses():
@@ -55,6 +64,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("publish: interrupted", file=sys.stderr)
         return 130
     return 0
+
+
+def _import(text: Path, output: Path | None, lenient: bool, language: str) -> None:
+    imported = importer.import_file(text, lenient=lenient, language=language)
+    for notice in imported.warnings:
+        print(f"{text}:{notice.line}: warning: {notice.message}", file=sys.stderr)
+    if output is None:
+        sys.stdout.write(imported.source)
+    else:
+        write_atomic(output, imported.source.encode("utf-8"))
+        print(f"{output}: {len(imported.warnings)} warnings", file=sys.stderr)
 
 
 def _progress(quiet: bool) -> None:

@@ -1,0 +1,200 @@
+"""The importer: plain EP texts, damaged as copies are, become sources whose model and words are the text's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED_SOURCE, SEED_TEXT
+from lxml import html
+
+from publish import reader
+from publish.build import build
+from publish.cli import main
+from publish.errors import SourceError
+from publish.importer import import_file, import_text
+from publish.labels import BULLETS
+
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
+TEXTS = sorted(FIXTURES.glob("*.txt"))
+
+
+def model_facts(document):
+    """What must agree between two sources of one text: metadata, formula, and each clause's anchor, label, words."""
+    meta = document.metadata
+    return (
+        (meta.reference, meta.procedure, meta.doc_type, meta.title, meta.language, meta.issued_by),
+        document.formula,
+        [(c.eid, c.label, c.spoken_label, c.text.split()) for c in document.iter_clauses()],
+        [(n.eid, n.text.split()) for n in document.footnotes],
+    )
+
+
+def imported_model(text_path: Path, tmp_path: Path):
+    source = tmp_path / f"{text_path.stem}.md"
+    source.write_text(import_file(text_path).source, encoding="utf-8")
+    return reader.read(source)
+
+
+def test_importing_the_seed_gives_the_committed_sources_model(tmp_path, seed):
+    assert model_facts(imported_model(SEED_TEXT, tmp_path)) == model_facts(seed)
+
+
+def test_importing_the_seed_reports_its_deviations_with_their_lines():
+    warnings = [(w.line, w.message) for w in import_file(SEED_TEXT).warnings]
+    assert (99, "no blank line before recital M.; started a new clause") in warnings
+    assert (105, "recital N. starts with 'Whereas' (capital W); kept as is") in warnings
+    assert (130, "paragraph 5. ends without ';', ',' or '.'; kept as is") in warnings
+
+
+EXPECTED_ANCHORS = {
+    "recitals-beyond-z": ["cit_1", "cit_2"] + [f"rec_{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    + ["rec_AA", "rec_AB", "para_1", "para_2"],
+    "points": [
+        "cit_1", "rec_A", "rec_A__point_a", "rec_A__point_b", "rec_B", "para_1", "para_1__point_a",
+        "para_1__point_a__point_i", "para_1__point_a__point_ii", "para_1__point_b", "para_2", "para_2__point_a",
+        "para_2__point_b", "para_3", "para_3__indent_1", "para_3__indent_2", "para_4",
+    ],
+    "footnotes": ["cit_1", "cit_2", "rec_A", "para_1", "para_2"],
+    "bullets": ["cit_1", "cit_2", "cit_3", "cit_4", "rec_A", "para_1", "para_2"],
+    "damaged": ["cit_1", "cit_2", "rec_A", "rec_B", "rec_C", "para_1", "para_2", "para_3", "para_4"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=[t.stem for t in TEXTS])
+def test_each_fixture_imports_with_the_expected_anchors(text, tmp_path):
+    assert list(imported_model(text, tmp_path).anchors) == EXPECTED_ANCHORS[text.stem]
+
+
+def test_footnotes_become_notes_called_from_their_clauses(tmp_path):
+    document = imported_model(FIXTURES / "footnotes.txt", tmp_path)
+    assert [(n.number, n.text) for n in document.footnotes] == [
+        (1, "Texts adopted, P9_TA(2023)0001."),
+        (2, "Publications Office of the European Union, 2024 edition."),
+        (3, "OJ C 123, 1.4.2023, p. 1."),
+    ]
+
+
+def test_superscript_footnote_calls_are_recognised():
+    text = (FIXTURES / "footnotes.txt").read_text(encoding="utf-8")
+    text = text.replace("[1],", "¹,").replace("[2],", "²,").replace("[3];", "³;")
+    text = text.replace("\n[1] ", "\n¹ ").replace("\n[2] ", "\n² ").replace("\n[3] ", "\n³ ")
+    source = import_text(text, Path("sup.txt")).source
+    assert "accessible publishing[^1]," in source and "readers need[^3];" in source
+    assert "[^2]: Publications Office" in source
+
+
+def test_bullets_are_dropped_never_kept_as_text(tmp_path):
+    document = imported_model(FIXTURES / "bullets.txt", tmp_path)
+    texts = [c.text for c in document.iter_clauses() if c.eid.startswith("cit_")]
+    assert all(t.startswith("having regard to") for t in texts)
+    assert not any(ch in t for t in texts for ch in BULLETS)
+
+
+def test_damaged_layout_is_repaired_and_each_repair_reported(tmp_path):
+    imported = import_file(FIXTURES / "damaged.txt")
+    messages = {(w.line, w.message) for w in imported.warnings}
+    assert (16, "page furniture 'PE123.456v01-00' dropped") in messages
+    assert (22, "'2.' follows the clause before on the same line; started a new clause") in messages
+    assert (15, "recital B. starts with 'Whereas' (capital W); kept as is") in messages
+    document = imported_model(FIXTURES / "damaged.txt", tmp_path)
+    clauses = {c.eid: c.text for c in document.iter_clauses()}
+    assert clauses["para_3"].endswith("(for example: UNFCCC).Calls on the publishers to keep them;")
+    assert clauses["rec_A"] == (
+        "whereas lines are often wrapped in the middle of a sentence and carry stray spaces at their start;"
+    )
+
+
+def _input_words(text: str) -> list[str]:
+    """The text's words without labels, bullets, footnote markers and page furniture."""
+    words = []
+    for line in text.splitlines():
+        line = re.sub(r"\[\d+\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+", "", line)
+        line = re.sub(r"(?<=[;.:])\s+\d+\.\s+(?=[A-Z])", " ", line)
+        tokens = line.split()
+        if not tokens or re.fullmatch(r"PE[\d.v-]+|\d+/\d+|EN United in diversity EN|_+", " ".join(tokens)):
+            continue
+        if tokens[0] in BULLETS or re.fullmatch(r"[A-Z]{1,3}\.|\d+\.|\([a-z]+\)|[a-z]\.", tokens[0]):
+            tokens = tokens[1:]
+        words += tokens
+    return words
+
+
+def _page_words(path: Path) -> list[str]:
+    page = html.parse(str(path)).getroot()
+    for selector in (".doc-type", "main h2", ".clause-label", ".back", "sup", ".note-number", ".note-back"):
+        for element in page.cssselect(selector):
+            element.drop_tree()
+    return (
+        page.get_element_by_id("preface").text_content() + " " + page.get_element_by_id("main").text_content()
+    ).split()
+
+
+@pytest.mark.parametrize("text", [*TEXTS, SEED_TEXT], ids=[t.stem for t in [*TEXTS, SEED_TEXT]])
+def test_imported_source_round_trips_to_the_texts_words_in_html(text, tmp_path):
+    source = tmp_path / f"{text.stem}.md"
+    source.write_text(import_file(text).source, encoding="utf-8")
+    build([source], tmp_path / "build", ["html"])
+    assert _page_words(tmp_path / "build" / text.stem / f"{text.stem}.html") == _input_words(
+        text.read_text(encoding="utf-8")
+    )
+
+
+def test_cli_import_writes_the_source_and_prints_warnings_with_lines(tmp_path, capsys):
+    out = tmp_path / "seed.md"
+    assert main(["import", str(SEED_TEXT), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == SEED_SOURCE.read_text(encoding="utf-8")
+    err = capsys.readouterr().err
+    assert f"{SEED_TEXT}:99: warning: no blank line before recital M.; started a new clause" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\0\0\0IHDR", "a binary file, not text (NUL byte)"),
+        ("B9-0311/2022\n\nRésolution".encode("latin-1"), "not UTF-8 (byte 0xe9)"),
+        (b"Just some notes about a meeting.\nNothing more.\n", "no formula ('The European Parliament,') found"),
+        (
+            b"B9-0311/2022\n\nEuropean Parliament resolution on x\n(2022/2700(RSP))\n\nThe European Parliament,\n",
+            "no clauses found after the formula",
+        ),
+        (
+            b"B9-0311/2022\n\nEuropean Parliament resolution on x\n(2022/2700(RSP))\n\nThe European Parliament,\n\n"
+            b"Some remark without a label.\n",
+            "cannot place this line: 'Some remark without a label.'",
+        ),
+        (
+            b"Hello\nB9-0311/2022\n\nEuropean Parliament resolution on x\n(2022/2700(RSP))\n\n"
+            b"The European Parliament,\n",
+            "cannot place this line before the formula: 'Hello'",
+        ),
+    ],
+    ids=["empty", "blank", "binary", "latin-1", "no-formula", "no-clauses", "unplaced-body", "unplaced-header"],
+)
+def test_bad_input_gives_a_clear_error_and_non_zero_exit(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match=re.escape(message)):
+        import_file(path)
+    assert main(["import", str(path), "-o", str(tmp_path / "out.md")]) == 65
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out.md").exists()
+
+
+def test_lenient_keeps_an_unplaced_line_with_a_warning():
+    text = (
+        (FIXTURES / "points.txt")
+        .read_text(encoding="utf-8")
+        .replace(
+            "B. whereas a recital may also be plain;",
+            "B. whereas a recital may also be plain;\n\nAn unlabelled remark.",
+        )
+    )
+    with pytest.raises(SourceError, match="unlabelled text after a finished clause"):
+        import_text(text, Path("x.txt"))
+    imported = import_text(text, Path("x.txt"), lenient=True)
+    assert "plain; An unlabelled remark." in imported.source
+    assert any("joined to it" in w.message for w in imported.warnings)
