@@ -7,6 +7,10 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 SOURCES := $(wildcard sources/*.md)
 PUBLISH := $(BIN)/publish
+# Debian packages the build needs: Pango and the DejaVu fonts (italics are in -extra) for WeasyPrint (PDF editions).
+DEBIAN_RUNTIME := lib:pango-1.0=libpango-1.0-0 lib:pangoft2-1.0=libpangoft2-1.0-0 \
+	file:/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf=fonts-dejavu-core \
+	file:/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf=fonts-dejavu-extra
 
 .PHONY: all build html pdf epub audio test lint check-python setup setup-test clean distclean .debian-test-packages
 
@@ -34,7 +38,7 @@ setup-test: $(VENV)/.installed node_modules/.installed .debian-test-packages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "publish needs Python 3.11 or newer, found " + sys.version.split()[0])'
-	@PYTHON=$(PYTHON) scripts/debian-packages py:ensurepip=python3-venv
+	@PYTHON=$(PYTHON) scripts/debian-packages py:ensurepip=python3-venv $(DEBIAN_RUNTIME)
 
 $(VENV)/.installed: pyproject.toml | check-python
 	$(PYTHON) -m venv $(VENV)
@@ -46,9 +50,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
-# Headless Chromium (axe-core, the accessibility tree) and Java (the Nu Html Checker).
+# Headless Chromium (axe-core, the accessibility tree), Java (the Nu Html Checker, veraPDF), poppler (pdftotext),
+# ffmpeg (ffprobe's chapters and decoding in the audio checks).
 .debian-test-packages:
-	@scripts/debian-packages chromium:chromium java:default-jre-headless
+	@scripts/debian-packages chromium:chromium java:default-jre-headless pdftotext:poppler-utils ffprobe:ffmpeg
 
 clean:
 	rm -rf build

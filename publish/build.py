@@ -9,7 +9,7 @@ from pathlib import Path
 
 from publish import manifest, reader
 from publish.model import Document
-from publish.writers import WRITERS, get_writer
+from publish.writers import EDITIONS, WRITERS, get_writer
 from publish.writers.shared import Options
 
 progress = logging.getLogger("publish.progress")
@@ -26,7 +26,7 @@ def build(
     names = tuple(formats) or tuple(WRITERS)
     writers = [(name, get_writer(name)) for name in names]
     documents: list[Document] = [reader.read(path) for path in sources]
-    options = replace(options or Options(), formats=tuple(WRITERS))
+    options = replace(options or Options(), formats=EDITIONS)
     written: list[Path] = []
     for number, document in enumerate(documents, 1):
         out_dir = out / document.name

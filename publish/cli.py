@@ -12,6 +12,7 @@ from publish import importer, reader
 from publish.build import build
 from publish.errors import PublishError, SourceError
 from publish.outputs import write_atomic
+from publish.speech import speech_rate
 from publish.writers import WRITERS
 from publish.writers.shared import THEMES_DIR, Options
 
@@ -30,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     b.add_argument("--theme", default="default", help="CSS theme in themes/ (default: default)")
     b.add_argument("--themes-dir", type=Path, default=THEMES_DIR, help=argparse.SUPPRESS)
+    b.add_argument("--voice", default="", help="eSpeak NG voice of the audio edition (default: the source's language)")
+    b.add_argument("--rate", type=speech_rate, default=175, metavar="WPM", help="speech rate, words/min (default: 175)")
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     i = commands.add_parser("import", help="turn the plain text of a resolution into a structured source")
@@ -49,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             _progress(quiet=args.quiet)
-            options = Options(theme=args.theme, themes_dir=args.themes_dir)
+            options = Options(theme=args.theme, themes_dir=args.themes_dir, voice=args.voice, rate=args.rate)
             build(args.sources, args.out, args.to or (), options)
         elif args.command == "import":
             _import(args.text, args.output, args.lenient, args.language)

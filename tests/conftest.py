@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,9 @@ from publish.build import build
 from publish.model import Document
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# One cache of spoken units for the whole test session, so each unit is synthesized once however many builds run.
+os.environ.setdefault("PUBLISH_SPEECH_CACHE", tempfile.mkdtemp(prefix="publish-test-speech-"))
 SEED_TEXT = ROOT / "tests" / "fixtures" / "B9-0311-2022.txt"
 SEED_SOURCE = ROOT / "sources" / "B9-0311-2022.md"
 

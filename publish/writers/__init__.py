@@ -12,15 +12,18 @@ from types import ModuleType
 
 from publish.errors import PublishError
 from publish.model import Document
-from publish.writers import html
+from publish.writers import audio, epub, html, pdf
 from publish.writers.shared import Options
 
 Writer = Callable[[Document, Path, Options], list[Path]]
 
-_MODULES: tuple[ModuleType, ...] = (html,)
+_MODULES: tuple[ModuleType, ...] = (html, pdf, audio, epub)
 
 #: Every writer by name, in the order a full build runs them.
 WRITERS: dict[str, Writer] = {module.NAME: module.write for module in _MODULES}
+
+#: The editions the writers make, by name: a writer makes one (its ``NAME``) or lists its ``EDITIONS``.
+EDITIONS: tuple[str, ...] = tuple(name for module in _MODULES for name in getattr(module, "EDITIONS", (module.NAME,)))
 
 
 def get_writer(name: str) -> Writer:

@@ -9,12 +9,13 @@ network and no other file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree, html
 
 from publish import manifest
-from publish.anchors import footnote_ref_eid
+from publish.anchors import PREAMBLE, footnote_ref_eid
 from publish.model import Clause, Document, Emphasis, FootnoteRef, Inline, Link, Section, Strong, Text
 from publish.outputs import write_atomic
 from publish.writers.shared import Options, output_path, section_heading, theme_css, words
@@ -25,10 +26,10 @@ FORMULA_ID = "formula"
 SUFFIX = ".html"
 
 #: Links to the other editions, by writer name: (suffix, link text, MIME type).
-EDITIONS: dict[str, tuple[str, str, str]] = {
+EDITION_LINKS: dict[str, tuple[str, str, str]] = {
     "pdf": (".pdf", "PDF (tagged, PDF/UA-1)", "application/pdf"),
     "pdf-large": ("-large-print.pdf", "Large-print PDF", "application/pdf"),
-    "epub": (".epub", "EPUB 3 with synchronised audio", "application/epub+zip"),
+    "epub": (".epub", "EPUB 3", "application/epub+zip"),
     "audio": (".mp3", "Audio (MP3 with a chapter per clause)", "audio/mpeg"),
 }
 
@@ -64,8 +65,8 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     )
     _sub(head, "meta", name="color-scheme", content="light dark")
     for name in options.formats:
-        if name in EDITIONS:
-            suffix, _, mime = EDITIONS[name]
+        if name in EDITION_LINKS:
+            suffix, _, mime = EDITION_LINKS[name]
             _sub(head, "link", rel="alternate", type=mime, href=f"{document.name}{suffix}")
     _sub(head, "style").text = "\n" + theme_css(options)
 
@@ -167,12 +168,12 @@ def footer_element(document: Document, options: Options, w: dict[str, str]) -> e
     footer = _el("footer")
     _sub(footer, "h2", id="about-heading").text = w["about"]
     _sub(footer, "p").text = f"{meta.doc_type} {meta.reference}, procedure {meta.procedure}, {meta.issued_by}."
-    editions = [name for name in options.formats if name in EDITIONS]
+    editions = [name for name in options.formats if name in EDITION_LINKS]
     if editions:
         _sub(footer, "h3").text = w["formats"]
         listing = _sub(footer, "ul", {"class": "editions"})
         for name in editions:
-            suffix, text, mime = EDITIONS[name]
+            suffix, text, mime = EDITION_LINKS[name]
             _sub(_sub(listing, "li"), "a", href=f"{document.name}{suffix}", type=mime).text = text
     return footer
 
@@ -213,3 +214,95 @@ def _sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None, 
     element = _el(tag, attrs, **more)
     parent.append(element)
     return element
+
+
+# --- print flavour: the page the PDF editions are rendered from --------------------------------------------------
+#
+# Paged media need flatter markup than the screen page: WeasyPrint emits an element that crosses a page break once
+# per page (upstream issue #2903), so the print page has no wrapper elements at all (h1, h2 and p directly in the
+# body), every clause is one paragraph with its label typed as text, and hard-hyphenated compounds are kept on one
+# line (poppler drops a hyphen at a line end). The ids are the same anchors as on the screen page.
+
+#: Typed label of clauses that carry none (citations, indents).
+DASH = "–"
+_COMPOUND = re.compile(r"\w+(?:-\w+)+")
+
+
+def print_page(document: Document, options: Options, flavour: str = "print") -> html.HtmlElement:
+    """The page for paged media, styled by ``themes/<theme>-<flavour>.css`` (``print`` or ``large-print``).
+
+    The large-print flavour is the print theme with the large-print theme on top of it.
+    """
+    meta = document.metadata
+    w = words(document)
+    root = _el("html", lang=meta.language)
+    head = _sub(root, "head")
+    _sub(head, "meta", charset="utf-8")
+    _sub(head, "title").text = f"{meta.reference}: {meta.title}"
+    _sub(head, "meta", name="description", content=f"{meta.doc_type} {meta.reference} ({meta.procedure})")
+    _sub(head, "meta", name="author", content=meta.issued_by)
+    if meta.date:
+        _sub(head, "meta", name="dcterms.created", content=meta.date)
+    css = theme_css(options, "print")
+    if flavour != "print":
+        css += "\n" + theme_css(options, flavour)
+    _sub(head, "style").text = "\n" + css
+
+    body = _sub(root, "body", {"class": flavour})
+    _sub(body, "p", {"class": "doc-type", "id": "preface"}).text = f"{meta.doc_type} · {meta.issued_by}"
+    _sub(body, "p", {"class": "reference"}).text = meta.reference
+    _sub(body, "h1").text = meta.title
+    _sub(body, "p", {"class": "procedure"}).text = f"({meta.procedure})"
+    formula = _sub(body, "p", {"class": "formula", "id": PREAMBLE})
+    _sub(formula, "span", id=FORMULA_ID).text = document.formula
+    for section in document.sections:
+        _sub(body, "h2", id=section.eid).text = section_heading(document, section.kind)
+        for clause in section.clauses:
+            for element in print_clause(clause):
+                body.append(element)
+    if document.footnotes:
+        _sub(body, "h2", {"id": "notes", "class": "notes"}).text = w["notes"]
+        for note in document.footnotes:
+            item = _sub(body, "p", {"class": "note", "id": note.eid})
+            back = _sub(item, "a", {"class": "note-number", "href": f"#{footnote_ref_eid(note.number)}"})
+            back.text, back.tail = f"{note.number}.", " "
+            append_inlines(item, note.content)
+            _keep_compounds(item)
+    return root
+
+
+def print_clause(clause: Clause, depth: int = 0) -> list[etree._Element]:
+    """A clause and its points as flat paragraphs, each with its label typed first; ``depth`` is the nesting."""
+    classes = f"clause {clause.kind.value} depth-{depth}"
+    element = _el("p", {"id": clause.eid, "class": classes, "data-label": clause.spoken_label})
+    label = _sub(element, "span", {"class": "label"})
+    label.text, label.tail = clause.label or DASH, " "
+    append_inlines(element, clause.content)
+    _keep_compounds(element)
+    elements = [element]
+    for point in clause.points:
+        elements += print_clause(point, depth + 1)
+    return elements
+
+
+def _keep_compounds(element: etree._Element) -> None:
+    """Wrap hard-hyphenated compounds ("re-education") of ``element``'s own text in ``span.nw``, recursively."""
+    for child in list(element):
+        if child.get("class") != "nw":
+            _keep_compounds(child)
+    element.text = _split_compounds(element, element.text, 0)
+    for child in list(element):
+        child.tail = _split_compounds(element, child.tail, element.index(child) + 1)
+
+
+def _split_compounds(parent: etree._Element, text: str | None, index: int) -> str | None:
+    """Move the compounds of ``text`` (at child position ``index`` of ``parent``) into spans; return the lead text."""
+    if not text or not _COMPOUND.search(text):
+        return text
+    pieces = _COMPOUND.split(text)
+    compounds = _COMPOUND.findall(text)
+    for offset, (compound, tail) in enumerate(zip(compounds, pieces[1:], strict=True)):
+        span = _el("span", {"class": "nw"})
+        span.text, span.tail = compound, tail
+        parent.insert(index + offset, span)
+    return pieces[0]

@@ -22,6 +22,12 @@ class Options:
     themes_dir: Path = THEMES_DIR
     #: Formats built beside this one, by writer name, for links between editions.
     formats: tuple[str, ...] = ()
+    #: eSpeak NG voice of the audio edition (``en``, ``en-us``, ``gmw/en+f3``); "" = the source's language.
+    voice: str = ""
+    #: Speech rate of the audio edition in words per minute (eSpeak NG's own default).
+    rate: int = 175
+    #: Cache of spoken units; ``None``: ``$PUBLISH_SPEECH_CACHE``, else ``<out>/.cache/speech`` (beside the documents).
+    speech_cache: Path | None = None
 
 
 #: Headings of the sections, by language. Only English for now.
@@ -44,6 +50,9 @@ WORDS: dict[str, dict[str, str]] = {
         "back_to_call": "Back to the call of note",
         "about": "About this edition",
         "formats": "Other formats",
+        "procedure": "Procedure",
+        "landmarks": "Landmarks",
+        "pages": "Pages",
     }
 }
 

@@ -1,0 +1,255 @@
+"""Check the audio edition as players read it: ffprobe's chapters, the ID3 tag read back, WebVTT, speech onsets.
+
+* ``ffprobe`` (Debian ``ffmpeg``) lists the chapters a player shows, in file order;
+* mutagen reads the ID3v2 CTOC and CHAP frames back (ffprobe shows titles only,
+  not the element ids that carry the anchors);
+* webvtt-py parses the WebVTT file in strict mode;
+* ``ffmpeg`` decodes the MP3 as a player does (encoder delay included), and the
+  speech onsets are found in the decoded samples: each chapter and cue must
+  start within :data:`ONSET_TOLERANCE_MS` of the speech it names.
+
+A missing tool raises :class:`ToolMissing`; nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import math
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mutagen.id3 import ID3, ID3NoHeaderError
+
+from publish.check.html import ToolFailed, ToolMissing
+
+#: How far a chapter or cue may start from the speech onset it names.
+ONSET_TOLERANCE_MS = 60
+#: A player plays this much silence before the first sample of an MP3 without a gapless header: the first chapter,
+#: which starts at 0 so that the chapters tile the timeline, may start this much more before its speech.
+LEAD_IN_MS = 51
+#: How far the last chapter may end from the end of the audio (an MP3 ends on a whole frame of 26 ms).
+END_TOLERANCE_MS = 60
+#: Decoding rate and the analysis window for onsets.
+RATE = 22050
+WINDOW = 110  # samples: 4.99 ms
+#: A window whose RMS exceeds this (of 32767, about -40 dBFS) holds speech.
+VOICED_RMS = 330.0
+#: An onset is looked for from this long before a chapter's start (the pauses between units are longer).
+LOOKBACK_MS = 300
+TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter as read back: ``id`` the ID3 element id ("" from ffprobe), times in ms."""
+
+    id: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A WebVTT cue: identifier, times in ms, text."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with one audio edition."""
+
+    check: str
+    """``ffprobe``, ``id3``, ``timeline``, ``onset`` or ``webvtt``."""
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.check} at {self.location}: {self.message}"
+
+
+# --- tools ----------------------------------------------------------------------------------------------------------
+
+
+def tool(name: str) -> str:
+    """``ffprobe`` or ``ffmpeg`` on PATH."""
+    found = shutil.which(name)
+    if not found:
+        raise ToolMissing(f"{name} not found on PATH: apt-get install ffmpeg (`make setup-test` does)")
+    return found
+
+
+def _run(args: Sequence[str]) -> bytes:
+    try:
+        done = subprocess.run(args, capture_output=True, timeout=TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ToolFailed(f"{args[0]} timed out after {TIMEOUT:.0f} s") from exc
+    if done.returncode != 0:
+        raise ToolFailed(f"{Path(args[0]).name} failed ({done.returncode}): {done.stderr.decode(errors='replace')}")
+    return done.stdout
+
+
+# --- reading back ---------------------------------------------------------------------------------------------------
+
+
+def ffprobe_chapters(mp3: Path) -> tuple[list[Chapter], int]:
+    """The chapters ffprobe lists (in its order) and the audio's duration, in ms."""
+    out = _run([tool("ffprobe"), "-v", "error", "-show_chapters", "-show_format", "-of", "json", str(mp3)])
+    data = json.loads(out)
+    chapters = [
+        Chapter(
+            "",
+            str(c.get("tags", {}).get("title", "")),
+            round(float(c["start_time"]) * 1000),
+            round(float(c["end_time"]) * 1000),
+        )
+        for c in data.get("chapters", [])
+    ]
+    return chapters, round(float(data["format"]["duration"]) * 1000)
+
+
+def id3_chapters(mp3: Path) -> tuple[list[Chapter], list[str]]:
+    """The CHAP frames in file order, and the child element ids of the top-level CTOC."""
+    try:
+        tag = ID3(mp3)
+    except ID3NoHeaderError:
+        return [], []
+    chapters = [
+        Chapter(frame.element_id, str(frame.sub_frames["TIT2"]) if "TIT2" in frame.sub_frames else "",
+                frame.start_time, frame.end_time)
+        for frame in tag.getall("CHAP")
+    ]  # fmt: skip
+    tocs = [frame for frame in tag.getall("CTOC") if frame.flags & 1]  # CTOCFlags.TOP_LEVEL
+    return chapters, list(tocs[0].child_element_ids) if tocs else []
+
+
+def webvtt_cues(vtt: Path) -> list[Cue]:
+    """The cues of a WebVTT file, parsed strictly (a malformed file raises ``webvtt.errors.MalformedFileError``)."""
+    import webvtt
+
+    parsed = webvtt.read(str(vtt), strict=True)
+    return [
+        Cue(c.identifier or "", c.start_time.in_milliseconds(), c.end_time.in_milliseconds(), c.text)
+        for c in parsed.captions
+    ]
+
+
+def decode(mp3: Path) -> array.array[int]:
+    """The MP3 decoded as a player plays it: 16-bit mono samples at :data:`RATE`."""
+    out = _run([tool("ffmpeg"), "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", str(RATE), "-"])
+    samples = array.array("h", out)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples
+
+
+def voiced(samples: array.array[int]) -> list[bool]:
+    """Per window of :data:`WINDOW` samples: does it hold speech?"""
+    size = WINDOW
+    flags: list[bool] = []
+    for begin in range(0, len(samples), size):
+        window = samples[begin : begin + size]
+        flags.append(math.sqrt(sum(s * s for s in window) / len(window)) > VOICED_RMS)
+    return flags
+
+
+def onset(flags: Sequence[bool], around: int) -> int | None:
+    """The first speech at or after ``around - LOOKBACK_MS`` (ms), or None when there is none."""
+    first = max(0, math.floor((around - LOOKBACK_MS) * RATE / 1000 / WINDOW))
+    for index in range(first, len(flags)):
+        if flags[index]:
+            return round(index * WINDOW * 1000 / RATE)
+    return None
+
+
+# --- the gate -------------------------------------------------------------------------------------------------------
+
+
+def gate(mp3: Path, vtt: Path, ids: Sequence[str], titles: Sequence[str] | None = None) -> list[Finding]:
+    """Everything wrong with an audio edition whose units are ``ids`` (anchors, in order) titled ``titles``.
+
+    An empty list means: ffprobe lists one chapter per unit in order (with the
+    titles); the ID3 CTOC and CHAP element ids are the anchors, CHAP frames in
+    time order; the chapters tile the timeline; each chapter and each cue starts
+    within :data:`ONSET_TOLERANCE_MS` of its speech in the decoded audio; the
+    WebVTT parses strictly with cue ids equal to the anchors.
+    """
+    findings: list[Finding] = []
+    where = mp3.name
+    probed, duration = ffprobe_chapters(mp3)
+    chapters, toc = id3_chapters(mp3)
+
+    def fail(check: str, location: str, message: str) -> None:
+        findings.append(Finding(check, location, message))
+
+    got_titles = [c.title for c in probed]
+    if len(probed) != len(ids):
+        fail("ffprobe", where, f"{len(probed)} chapters for {len(ids)} units")
+    if titles is not None and got_titles != list(titles):
+        fail("ffprobe", where, f"chapter titles {_diff(got_titles, titles)}")
+    if [(c.start, c.end) for c in probed] != sorted((c.start, c.end) for c in probed):
+        fail("ffprobe", where, "chapters are not listed in time order")
+
+    if [c.id for c in chapters] != list(ids):
+        fail("id3", where, f"CHAP element ids {_diff([c.id for c in chapters], ids)}")
+    if toc != list(ids):
+        fail("id3", where, f"CTOC child ids {_diff(toc, ids)}")
+    if [(c.title, c.start, c.end) for c in chapters] != [(c.title, c.start, c.end) for c in probed]:
+        fail("id3", where, "CHAP frames differ from the chapters ffprobe lists (titles or times)")
+    if [c.start for c in chapters] != sorted(c.start for c in chapters):
+        fail("id3", where, "CHAP frames are not in time order")
+
+    if chapters and chapters[0].start != 0:
+        fail("timeline", chapters[0].id, f"first chapter starts at {chapters[0].start} ms, not 0")
+    for before, after in zip(chapters, chapters[1:], strict=False):
+        if before.end != after.start:
+            gap = "gap" if before.end < after.start else "overlap"
+            fail("timeline", after.id, f"{gap} of {abs(after.start - before.end)} ms after {before.id}")
+    if chapters and abs(chapters[-1].end - duration) > END_TOLERANCE_MS:
+        fail("timeline", chapters[-1].id, f"last chapter ends at {chapters[-1].end} ms, the audio at {duration} ms")
+
+    flags = voiced(decode(mp3))
+    for chapter in chapters:
+        _check_onset(findings, "onset", chapter.id, chapter.start, flags, LEAD_IN_MS if chapter.start == 0 else 0)
+
+    try:
+        cues = webvtt_cues(vtt)
+    except Exception as exc:  # webvtt-py's MalformedFileError / MalformedCaptionError
+        fail("webvtt", vtt.name, f"does not parse: {type(exc).__name__}: {exc}")
+        return findings
+    if [c.id for c in cues] != list(ids):
+        fail("webvtt", vtt.name, f"cue ids {_diff([c.id for c in cues], ids)}")
+    for before, after in zip(cues, cues[1:], strict=False):
+        if after.start < before.end:
+            fail("webvtt", after.id, f"starts at {after.start} ms, before {before.id} ends at {before.end} ms")
+    for cue in cues:
+        if cue.end <= cue.start:
+            fail("webvtt", cue.id, f"ends at {cue.end} ms, not after its start {cue.start} ms")
+        _check_onset(findings, "webvtt", cue.id, cue.start, flags)
+    return findings
+
+
+def _check_onset(
+    findings: list[Finding], check: str, unit: str, start: int, flags: Sequence[bool], lead_in: int = 0
+) -> None:
+    heard = onset(flags, start)
+    if heard is None:
+        findings.append(Finding(check, unit, f"no speech after {start} ms"))
+    elif not -ONSET_TOLERANCE_MS <= heard - start <= ONSET_TOLERANCE_MS + lead_in:
+        findings.append(Finding(check, unit, f"starts at {start} ms, its speech at {heard} ms"))
+
+
+def _diff(got: Sequence[str], want: Sequence[str]) -> str:
+    for index, (a, b) in enumerate(zip(got, want, strict=False)):
+        if a != b:
+            return f"differ at #{index + 1}: {a!r} instead of {b!r}"
+    return f"count {len(got)} instead of {len(want)}"

@@ -1,0 +1,152 @@
+"""Write the audio edition: the resolution spoken unit by unit into an MP3 with a chapter per clause, and WebVTT.
+
+Each unit (the title block, the formula, each section heading, every clause and
+point, the notes) is spoken label first ("Paragraph 3. Reiterates …") by eSpeak
+NG through :mod:`publish.speech`, with the language's pronunciation lexicon
+(:mod:`publish.lexicon`) applied to the spoken text only. ``<doc>.mp3`` carries
+an ID3v2 CTOC and one CHAP per unit whose element id is the unit's anchor and
+whose title its spoken label, in time order; ``<doc>.vtt`` has one cue per
+unit, its identifier the anchor. Times are as players play the MP3 and go into
+``anchors.json`` (``audio.units`` and each clause's ``audio.start``/``end``),
+from which the EPUB's media overlays are built.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import metadata
+from pathlib import Path
+
+from publish import lexicon, manifest, speech
+from publish.model import Document, Emphasis, Inline, Link, Strong, Text
+from publish.outputs import write_atomic
+from publish.writers import html
+from publish.writers.audioparts import (
+    BIT_RATE,
+    Tags,
+    Timeline,
+    Unit,
+    assemble,
+    encode_mp3,
+    id3_tag,
+    read_pcm,
+    tagged_mp3,
+    webvtt,
+)
+from publish.writers.shared import Options, output_path, section_heading, words
+
+NAME = "audio"
+SUFFIX = ".mp3"
+VTT_SUFFIX = ".vtt"
+
+
+def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
+    """Speak the document, write ``<name>.mp3`` and ``<name>.vtt``, record the times; return the paths written."""
+    voice = speech.Voice(options.voice or document.metadata.language.lower(), options.rate)
+    units = spoken_units(document)
+    cache_dir = speech_cache(options, out_dir)
+    wavs, _ = speech.speak([unit.spoken for unit in units], voice, cache_dir, _cores(), f"{document.name}: audio")
+    timeline = assemble(units, [read_pcm(path) for path in wavs])
+    engine = speech.engine()
+    facts = (("voice", voice.voice), ("rate", f"{voice.rate} words per minute"), ("eSpeak NG", engine.espeak_ng))
+    mp3 = tagged_mp3(encode_mp3(timeline.pcm), id3_tag(timeline, _tags(document, options, facts)))
+    mp3_path = write_atomic(output_path(document, out_dir, SUFFIX), mp3)
+    note = f"{document.metadata.reference}: {document.metadata.title}. " + ", ".join(f"{k}: {v}" for k, v in facts)
+    vtt_path = write_atomic(output_path(document, out_dir, VTT_SUFFIX), webvtt(timeline, note))
+    _record(document, out_dir, timeline, voice, engine, mp3_path, vtt_path)
+    return [mp3_path, vtt_path]
+
+
+def speech_cache(options: Options, out_dir: Path) -> Path:
+    """The cache of spoken units: the option, else ``$PUBLISH_SPEECH_CACHE``, else ``<out>/.cache/speech``."""
+    env = os.environ.get("PUBLISH_SPEECH_CACHE")
+    return options.speech_cache or (Path(env) if env else out_dir.parent / ".cache" / "speech")
+
+
+def spoken_units(document: Document) -> list[Unit]:
+    """Every unit in reading order, each with its anchor, spoken label, caption and spoken text."""
+    meta = document.metadata
+    w = words(document)
+    say = lexicon.load(meta.language).apply
+    units: list[Unit] = []
+
+    def add(unit_id: str, title: str, caption: str, group: int) -> None:
+        units.append(Unit(unit_id, title, caption, say(caption), group))
+
+    title = f"{meta.doc_type} {meta.reference}"
+    add("preface", title, f"{title}. {meta.title}. {w['procedure']} {meta.procedure}.", 0)
+    add(html.FORMULA_ID, document.formula, document.formula, 1)
+    for group, section in enumerate(document.sections, 2):
+        heading = section_heading(document, section.kind)
+        add(f"{section.eid}-heading", heading, f"{heading}.", group)
+        for top in section.clauses:
+            for clause in top.walk():
+                add(clause.eid, clause.spoken_label, f"{clause.spoken_label}. {_heard(clause.content).strip()}", group)
+    if document.footnotes:
+        group = len(document.sections) + 2
+        add("notes-heading", w["notes"], f"{w['notes']}.", group)
+        for note in document.footnotes:
+            label = f"{w['note']} {note.number}"
+            add(note.eid, label, f"{label}. {_heard(note.content).strip()}", group)
+    return units
+
+
+def _heard(content: tuple[Inline, ...]) -> str:
+    """Inline content as it is read aloud: footnote calls are not read (the notes are read at the end)."""
+    parts: list[str] = []
+    for node in content:
+        match node:
+            case Text(text=text):
+                parts.append(text)
+            case Emphasis(children=children) | Strong(children=children) | Link(children=children):
+                parts.append(_heard(children))
+    return "".join(parts)
+
+
+def _tags(document: Document, options: Options, facts: tuple[tuple[str, str], ...]) -> Tags:
+    meta = document.metadata
+    encoder = f"lameenc {metadata.version('lameenc')}, {BIT_RATE} kbit/s mono"
+    link = f"{document.name}{html.SUFFIX}#{{id}}" if "html" in options.formats else ""
+    return Tags(
+        title=meta.title,
+        album=f"{meta.doc_type} {meta.reference}",
+        artist=meta.issued_by,
+        language=meta.language,
+        date=meta.date,
+        encoder=encoder,
+        facts=facts,
+        contents=words(document)["contents"],
+        link=link,
+    )
+
+
+def _record(
+    document: Document,
+    out_dir: Path,
+    timeline: Timeline,
+    voice: speech.Voice,
+    engine: speech.Engine,
+    mp3: Path,
+    vtt: Path,
+) -> None:
+    units = [{"id": u.id, "start": u.start / 1000, "end": u.end / 1000} for u in timeline.units]
+    clauses = {c.eid for c in document.iter_clauses()}
+    facts = {
+        "file": mp3.name,
+        "vtt": vtt.name,
+        "duration": timeline.duration / 1000,
+        "voice": voice.voice,
+        "rate": voice.rate,
+        "espeak_ng": engine.espeak_ng,
+        "units": units,
+    }
+    manifest.record(
+        out_dir, NAME, facts, {u["id"]: {"start": u["start"], "end": u["end"]} for u in units if u["id"] in clauses}
+    )
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

@@ -1,0 +1,188 @@
+"""Write the EPUB 3 edition: reproducible, navigable clause by clause, conforming to EPUB Accessibility 1.1.
+
+One XHTML content document holds the resolution with the same anchors as the
+HTML edition (``text.xhtml#para_3``); ``nav.xhtml`` has a table of contents down
+to every point, landmarks and a page list whose markers follow the standard PDF
+edition's pages: read from ``anchors.json`` when the PDF writer has recorded
+them, else laid out by the PDF writer (without writing the PDF). The package
+carries the EPUB Accessibility 1.1 metadata. Two builds of one source are
+byte-identical: the identifier is derived from the reference, the dates from
+``SOURCE_DATE_EPOCH`` or the source (see :func:`modified`), and the ZIP entries
+have fixed times and order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from ebooklib import epub
+
+from publish import manifest
+from publish.errors import PublishError
+from publish.model import Document, Metadata
+from publish.outputs import write_atomic
+from publish.writers import pdf
+from publish.writers.epubparts import (
+    CONTENT,
+    NAV,
+    STYLESHEET,
+    EpubWriter,
+    NavDocument,
+    PageStart,
+    XhtmlDocument,
+    content_document,
+    nav_document,
+    ncx_toc,
+    toc_entries,
+)
+from publish.writers.shared import Options, output_path, theme_css
+
+NAME = "epub"
+SUFFIX = ".epub"
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+#: Namespace of the identifiers: ``urn:uuid:`` + UUID 5 of ``urn:publish:<reference>:<language>``.
+ID_NAMESPACE = uuid.NAMESPACE_URL
+
+progress = logging.getLogger("publish.progress")
+
+
+def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
+    """Write ``<out_dir>/<name>.epub`` and record the edition and each clause's place in the manifest."""
+    pages = page_starts(manifest.load(out_dir)) or pdf_page_starts(document, options)
+    when = modified(document.metadata, os.environ)
+    path = write_atomic(output_path(document, out_dir, SUFFIX), render(document, options, pages, when))
+    facts = {
+        "file": path.name,
+        "identifier": identifier(document.metadata),
+        "modified": _stamp(when),
+        "content": f"EPUB/{CONTENT}",
+        "pages": len(pages),
+    }
+    links = {clause.eid: {"href": f"EPUB/{CONTENT}#{clause.eid}"} for clause in document.iter_clauses()}
+    manifest.record(out_dir, NAME, facts, links)
+    return [path]
+
+
+def render(document: Document, options: Options, pages: Sequence[PageStart], when: datetime) -> bytes:
+    """The EPUB as bytes: the same document, pages and time always give the same bytes."""
+    meta = document.metadata
+    book = epub.EpubBook()
+    book.set_identifier(identifier(meta))
+    book.set_title(meta.title)
+    book.set_language(meta.language)
+    book.add_metadata("DC", "creator", meta.issued_by)
+    book.add_metadata("DC", "publisher", meta.issued_by)
+    book.add_metadata("DC", "description", f"{meta.doc_type} {meta.reference} ({meta.procedure}).")
+    if meta.date:
+        book.add_metadata("DC", "date", meta.date)
+    for prop, value in accessibility_metadata(document, pages):
+        book.add_metadata(None, "meta", value, {"property": prop})
+    if pages:
+        source = f"{document.name}.pdf"
+        book.add_metadata("DC", "source", source)
+        book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+
+    css = epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css")
+    css.content = theme_css(options, "epub").encode("utf-8")
+    text = XhtmlDocument(uid="text", file_name=CONTENT, title=meta.title, lang=meta.language)
+    text.content = content_document(document, pages)
+    nav = NavDocument(file_name=NAV)
+    nav.content = nav_document(document, pages)
+    for item in (text, nav, css, epub.EpubNcx()):
+        book.add_item(item)
+    book.spine = [text, (nav, "no")]  # the contents are reachable, outside the reading order
+    book.toc = ncx_toc(toc_entries(document))
+
+    writer = EpubWriter(book, when)
+    writer.process()
+    writer.write()
+    return writer.data()
+
+
+def accessibility_metadata(document: Document, pages: Sequence[PageStart]) -> list[tuple[str, str]]:
+    """The EPUB Accessibility 1.1 properties, one (property, value) per ``<meta>``: only what is true of this book."""
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if pages:
+        features += ["pageBreakMarkers", "pageNavigation"]
+    return [
+        ("dcterms:conformsTo", CONFORMS_TO),
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+        *(("schema:accessibilityFeature", feature) for feature in features),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", accessibility_summary(document, pages)),
+    ]
+
+
+def accessibility_summary(document: Document, pages: Sequence[PageStart]) -> str:
+    """A summary of the book's accessibility, written for this document."""
+    meta = document.metadata
+    count = sum(1 for _ in document.iter_clauses())
+    summary = (
+        f"This EPUB edition of {meta.doc_type.lower()} {meta.reference} meets EPUB Accessibility 1.1 at WCAG 2.2"
+        f" Level AA. It is text only, with no images, audio, video or scripts. Each of its {count} clauses"
+        " (citations, recitals, paragraphs and their points) is a list item with its official label as text and"
+        " a link named by its spoken label, such as Recital A; the table of contents reaches every clause."
+        " The text reflows and takes the reading system's fonts, sizes and colours."
+    )
+    if pages:
+        summary += f" Page break markers and a page list follow the {len(pages)} pages of the PDF edition."
+    return summary
+
+
+def identifier(meta: Metadata) -> str:
+    """The book's stable identifier, derived from the document reference and language."""
+    return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'urn:publish:{meta.reference}:{meta.language}')}"
+
+
+def modified(meta: Metadata, environ: Mapping[str, str]) -> datetime:
+    """``dcterms:modified`` (and the ZIP entry times), in UTC, never the clock.
+
+    In order of precedence: ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention for "when the
+    source last changed"); else the source's ``date`` at 00:00 UTC; else 1 January of the procedure's year
+    ("2022/2700(RSP)" gives 2022-01-01); else 1980-01-01, the earliest time a ZIP entry can hold.
+    """
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise PublishError(f"SOURCE_DATE_EPOCH is not a number of seconds: '{epoch}'")
+        return datetime.fromtimestamp(int(epoch), UTC)
+    if meta.date:
+        day = date.fromisoformat(meta.date)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    year = re.match(r"(\d{4})/", meta.procedure)
+    return datetime(int(year.group(1)) if year else 1980, 1, 1, tzinfo=UTC)
+
+
+def page_starts(data: Mapping[str, Any]) -> list[PageStart]:
+    """Where each page of the PDF edition starts, from the manifest's ``editions.pdf.page_starts`` (none: ``[]``)."""
+    pdf = data.get("editions", {}).get("pdf", {})
+    starts = [
+        PageStart(int(entry["page"]), str(entry["eid"]), bool(entry.get("continues", False)))
+        for entry in pdf.get("page_starts", ())
+    ]
+    numbers = sorted(start.page for start in starts)
+    if numbers and numbers != list(range(1, int(pdf.get("pages", len(numbers))) + 1)):
+        raise PublishError(
+            f"anchors.json: the PDF edition's page_starts ({numbers[0]}…{numbers[-1]}, {len(numbers)} entries)"
+            f" do not give one start for each of its {pdf.get('pages')} pages"
+        )
+    return sorted(starts, key=lambda start: start.page)
+
+
+def pdf_page_starts(document: Document, options: Options) -> list[PageStart]:
+    """The standard PDF edition's page starts, laid out by the PDF writer, for builds that do not run it."""
+    rendered = pdf.render(document, options)
+    progress.info("%s: epub: no PDF facts in the manifest: page list from the PDF writer's layout", document.name)
+    return page_starts({"editions": {"pdf": {"pages": rendered.pages, "page_starts": rendered.page_starts}}})
+
+
+def _stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")

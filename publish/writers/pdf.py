@@ -1,0 +1,206 @@
+"""Write the PDF editions: tagged PDF/UA-1 in A4 and in large print, rendered by WeasyPrint.
+
+Both come from the HTML writer's print page (:func:`publish.writers.html.print_page`): the same
+anchors and the same text, styled by ``themes/<theme>-print.css`` (and, for large print,
+``<theme>-large-print.css`` on top). WeasyPrint renders with ``pdf_variant="pdf/ua-1"``, then
+:mod:`publish.writers.pdfpost` closes its gaps. Each edition records its pages in the manifest:
+``pages``, ``page_starts`` (the first anchor that starts on each page) and each clause's ``page``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import weasyprint
+from lxml import html
+
+from publish import manifest
+from publish.anchors import PREFACE, footnote_ref_eid
+from publish.errors import PublishError
+from publish.model import Document, Inline, Link, plain_text
+from publish.outputs import write_atomic
+from publish.writers.html import print_page
+from publish.writers.pdfpost import Finish, finish
+from publish.writers.shared import Options, output_path, section_heading, words
+
+NAME = "pdf"
+#: The editions this writer makes, by the names the manifest and the HTML writer's links use.
+EDITIONS = ("pdf", "pdf-large")
+#: The PDF variant WeasyPrint writes: its PDF/UA-2 output is not conformant (destinations are not structure ones).
+PDF_VARIANT = "pdf/ua-1"
+#: The id of the notes heading on the print page.
+NOTES_ID = "notes"
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One PDF edition: its manifest name, the theme flavour it is styled with, its file suffix."""
+
+    name: str
+    flavour: str
+    suffix: str
+
+
+STANDARD = Edition("pdf", "print", ".pdf")
+LARGE_PRINT = Edition("pdf-large", "large-print", "-large-print.pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A finished PDF and where its anchors landed."""
+
+    pdf: bytes
+    #: Page (1-based) on which each anchor of the print page starts.
+    anchor_pages: dict[str, int]
+    #: For each page, the first element anchor that starts on it (or the one it continues).
+    page_starts: list[dict[str, Any]]
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_starts)
+
+
+def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
+    """Write ``<name>.pdf`` and ``<name>-large-print.pdf`` and record their pages; return the paths written."""
+    paths = []
+    for edition in (STANDARD, LARGE_PRINT):
+        rendered = render(document, options, edition.flavour)
+        path = write_atomic(output_path(document, out_dir, edition.suffix), rendered.pdf)
+        facts = {"file": path.name, "pages": rendered.pages, "page_starts": rendered.page_starts}
+        clauses = {c.eid: {"page": rendered.anchor_pages[c.eid]} for c in document.iter_clauses()}
+        manifest.record(out_dir, edition.name, facts, clauses)
+        paths.append(path)
+    return paths
+
+
+def render(document: Document, options: Options, flavour: str = STANDARD.flavour) -> Rendered:
+    """Render one edition; WeasyPrint errors (a missing language, say) fail the build."""
+    root = print_page(document, options, flavour)
+    laid_out, raw = _lay_out(document, root)
+    split = {element.get("id") for _, element in _continuations(laid_out)}
+    if split:
+        # WeasyPrint moves an unbreakable block to a fresh page before it gives up and breaks it, leaving a blank
+        # page: let such a long clause start where it falls and break; its parts are merged into one element.
+        for element in root.iter():
+            if element.get("id") in split:
+                element.set("class", f"{element.get('class', '')} long".strip())
+        laid_out, raw = _lay_out(document, root)
+    anchor_pages: dict[str, int] = {}
+    for number, laid_page in enumerate(laid_out.pages, 1):
+        for anchor in laid_page.anchors:
+            anchor_pages.setdefault(anchor, number)
+    facts = Finish(
+        link_labels=link_labels(document),
+        continued_pages=tuple(index for index, _ in _continuations(laid_out)),
+        reference=document.metadata.reference,
+        language=document.metadata.language,
+        publisher=document.metadata.issued_by,
+    )
+    starts = page_starts(element_anchors(document), anchor_pages, len(laid_out.pages))
+    return Rendered(finish(raw, facts), anchor_pages, starts)
+
+
+def _lay_out(document: Document, root: html.HtmlElement) -> tuple[weasyprint.Document, bytes]:
+    page = html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
+    errors = _ErrorLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(errors)
+    try:
+        laid_out = weasyprint.HTML(string=page).render(pdf_variant=PDF_VARIANT)
+        raw = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
+    finally:
+        logger.removeHandler(errors)
+    if errors.messages:
+        raise PublishError(f"{document.name}: WeasyPrint: {'; '.join(errors.messages)}")
+    return laid_out, raw
+
+
+def element_anchors(document: Document) -> list[str]:
+    """The anchors a page can start with, in document order: preface, sections, clauses, notes."""
+    anchors = [PREFACE]
+    for section in document.sections:
+        anchors.append(section.eid)
+        anchors += [clause.eid for top in section.clauses for clause in top.walk()]
+    if document.footnotes:
+        anchors.append(NOTES_ID)
+    return anchors
+
+
+def page_starts(anchors: list[str], anchor_pages: dict[str, int], pages: int) -> list[dict[str, Any]]:
+    """For each page, the first of ``anchors`` that starts on it, or the one still running with ``continues``."""
+    first: dict[int, str] = {}
+    for anchor in anchors:
+        first.setdefault(anchor_pages[anchor], anchor)
+    starts: list[dict[str, Any]] = []
+    running = anchors[0]
+    for number in range(1, pages + 1):
+        if number in first:
+            starts.append({"page": number, "eid": first[number]})
+            running = next(a for a in reversed(anchors) if anchor_pages[a] == number)
+        else:
+            starts.append({"page": number, "eid": running, "continues": True})
+    return starts
+
+
+def link_labels(document: Document) -> dict[str, str]:
+    """What each link target is called when read out: anchors by their spoken label, URLs by their link text."""
+    w = words(document)
+    labels = {clause.eid: clause.spoken_label for clause in document.iter_clauses()}
+    labels |= {section.eid: section_heading(document, section.kind) for section in document.sections}
+    for note in document.footnotes:
+        labels[note.eid] = f"{w['note']} {note.number}"
+        labels[footnote_ref_eid(note.number)] = f"{w['back_to_call']} {note.number}"
+    for link in _links(document):
+        if not link.href.startswith("#"):
+            labels.setdefault(link.href, f"{plain_text(link.children)} ({link.href})")
+    return labels
+
+
+def _links(document: Document) -> Iterator[Link]:
+    contents = [clause.content for clause in document.iter_clauses()] + [n.content for n in document.footnotes]
+    for content in contents:
+        yield from _links_in(content)
+
+
+def _links_in(content: tuple[Inline, ...]) -> Iterator[Link]:
+    for node in content:
+        if isinstance(node, Link):
+            yield node
+        children = getattr(node, "children", ())
+        yield from _links_in(children)
+
+
+def _continuations(laid_out: weasyprint.Document) -> Iterator[tuple[int, Any]]:
+    """(0-based page, element) for each page whose first block continues the last block of the page before.
+
+    Reads WeasyPrint's page boxes (pinned version): the print page's blocks are the body's children.
+    """
+    previous = None
+    for index, laid_page in enumerate(laid_out.pages):
+        blocks = [box.element for box in _body(laid_page._page_box).children]
+        if blocks and previous is not None and blocks[0] is previous:
+            yield index, previous
+        previous = blocks[-1] if blocks else None
+
+
+def _body(page_box: Any) -> Any:
+    root = page_box.children[0]
+    body = root.children[0] if root.element_tag == "html" and root.children else None
+    if body is None or body.element_tag != "body":
+        raise PublishError("WeasyPrint laid out a page without the body box: check the pinned version")
+    return body
+
+
+class _ErrorLog(logging.Handler):
+    """Collects WeasyPrint's error messages."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())

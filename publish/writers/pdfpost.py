@@ -1,0 +1,144 @@
+"""Finish WeasyPrint's PDF/UA-1 output with pikepdf: artifacts, merged fragments, link descriptions, XMP.
+
+WeasyPrint 70 leaves three gaps that this step closes, on the file it wrote:
+
+* running headers and footers (page margin boxes) are marked content mapped to structure elements
+  outside the tree (upstream issue #1836): their marked content becomes ``/Artifact`` (pagination)
+  and their slots in the parent tree are emptied;
+* an element that crosses a page break is emitted once per page (upstream issue #2903): the
+  fragment on the later page is merged into the first one, so each clause is one element;
+* a link's ``/Contents`` is its raw target (``para_3``): it becomes the spoken label
+  ("Paragraph 3"), and links get the Print flag.
+
+It also adds the reference and the language to the XMP metadata. Nothing here reads a clock: the
+file identifier is derived from the content.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+#: The annotation flag "Print" (PDF 32000-1, 12.5.3).
+PRINT_FLAG = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """What the post-processing needs to know that the PDF itself does not say."""
+
+    #: Readable description of each link target: anchor or URL → "Paragraph 3".
+    link_labels: Mapping[str, str]
+    #: 0-based indices of pages whose first block continues the last block of the page before.
+    continued_pages: tuple[int, ...]
+    #: The document's reference (``dc:identifier``), language (``dc:language``) and publisher.
+    reference: str
+    language: str
+    publisher: str
+
+
+def finish(raw: bytes, facts: Finish) -> bytes:
+    """The finished PDF as bytes."""
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        for page in facts.continued_pages:
+            merge_fragment(pdf, document, page)
+        margin_boxes_to_artifacts(pdf)
+        describe_links(pdf, facts.link_labels)
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["dc:identifier"] = facts.reference
+            meta["dc:language"] = [facts.language]
+            meta["dc:publisher"] = [facts.publisher]
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def merge_fragment(pdf: pikepdf.Pdf, document: pikepdf.Object, page: int) -> None:
+    """Merge the first top-level element of ``page`` into the element before it, which it continues.
+
+    Call it for continued pages in page order: a clause over three pages is merged twice into its first part.
+    """
+    here = pdf.pages[page].obj.objgen
+    kids = list(document.K)
+    first = min(i for i, kid in enumerate(kids) if kid.Pg.objgen == here)
+    if first == 0 or kids[first - 1].S != kids[first].S:
+        raise ValueError(f"page {page + 1}: its first element does not continue the element before it")
+    target, fragment = kids[first - 1], kids[first]
+    if not isinstance(target.K, Array):
+        target.K = Array([target.K])
+    for kid in fragment.K if isinstance(fragment.K, Array) else [fragment.K]:
+        if isinstance(kid, int):  # marked content of the fragment's page: say which page
+            kid = pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=fragment.Pg, MCID=kid))
+        elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.StructElem:
+            kid.P = target
+        target.K.append(kid)
+    _repoint_parent_tree(pdf, fragment.objgen, target)
+    del document.K[first]
+
+
+def _repoint_parent_tree(pdf: pikepdf.Pdf, old: tuple[int, int], new: pikepdf.Object) -> None:
+    """Make the parent tree's entries that name the element ``old`` name ``new``."""
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    for i in range(1, len(nums), 2):
+        value = nums[i]
+        if isinstance(value, Array):
+            for j, elem in enumerate(value):
+                if isinstance(elem, Dictionary) and elem.objgen == old:
+                    value[j] = new
+        elif isinstance(value, Dictionary) and value.objgen == old:
+            nums[i] = new
+
+
+def margin_boxes_to_artifacts(pdf: pikepdf.Pdf) -> None:
+    """Turn marked content whose structure element is not in the tree into pagination artifacts."""
+    reachable = set(_tree_objgens(pdf.Root.StructTreeRoot.K))
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    slots = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for index, page in enumerate(pdf.pages):
+        mapping = slots.get(index)
+        if not isinstance(mapping, Array):
+            continue
+        stray = {
+            mcid for mcid, elem in enumerate(mapping) if isinstance(elem, Dictionary) and elem.objgen not in reachable
+        }
+        if not stray:
+            continue
+        instructions = pikepdf.parse_content_stream(page)
+        for i, (operands, operator) in enumerate(instructions):
+            if str(operator) == "BDC" and _mcid(operands) in stray:
+                artifact = Dictionary(Type=Name.Pagination)
+                instructions[i] = pikepdf.ContentStreamInstruction([Name.Artifact, artifact], operator)
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        for mcid in stray:
+            mapping[mcid] = None
+
+
+def describe_links(pdf: pikepdf.Pdf, labels: Mapping[str, str]) -> None:
+    """Give every link annotation a readable ``/Contents`` and the Print flag."""
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", Array()):
+            if annot.get("/Subtype") != Name.Link:
+                continue
+            target = str(annot.Dest) if "/Dest" in annot else str(annot.A.URI)
+            annot.Contents = pikepdf.String(labels.get(target, target))
+            annot.F = PRINT_FLAG
+
+
+def _mcid(operands: list[pikepdf.Object]) -> int | None:
+    if len(operands) == 2 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]:
+        return int(operands[1].MCID)
+    return None
+
+
+def _tree_objgens(kids: Iterable[pikepdf.Object] | pikepdf.Object) -> Iterable[tuple[int, int]]:
+    items = kids if isinstance(kids, Array) else [kids]
+    for kid in items:
+        if isinstance(kid, Dictionary) and kid.get("/Type") == Name.StructElem:
+            yield kid.objgen
+            if "/K" in kid:
+                yield from _tree_objgens(kid.K)

