@@ -10,13 +10,16 @@ anchors and the same text, styled by ``themes/<theme>-print.css`` (and, for larg
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import weasyprint
 from lxml import html
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from publish import manifest
 from publish.anchors import PREFACE, footnote_ref_eid
@@ -80,7 +83,7 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
 def render(document: Document, options: Options, flavour: str = STANDARD.flavour) -> Rendered:
     """Render one edition; WeasyPrint errors (a missing language, say) fail the build."""
     root = print_page(document, options, flavour)
-    laid_out, raw = _lay_out(document, root)
+    laid_out, raw = _lay_out(document, root, options.themes_dir)
     split = {element.get("id") for _, element in _continuations(laid_out)}
     if split:
         # WeasyPrint moves an unbreakable block to a fresh page before it gives up and breaks it, leaving a blank
@@ -88,7 +91,7 @@ def render(document: Document, options: Options, flavour: str = STANDARD.flavour
         for element in root.iter():
             if element.get("id") in split:
                 element.set("class", f"{element.get('class', '')} long".strip())
-        laid_out, raw = _lay_out(document, root)
+        laid_out, raw = _lay_out(document, root, options.themes_dir)
     anchor_pages: dict[str, int] = {}
     for number, laid_page in enumerate(laid_out.pages, 1):
         for anchor in laid_page.anchors:
@@ -104,14 +107,40 @@ def render(document: Document, options: Options, flavour: str = STANDARD.flavour
     return Rendered(finish(raw, facts), anchor_pages, starts)
 
 
-def _lay_out(document: Document, root: html.HtmlElement) -> tuple[weasyprint.Document, bytes]:
+class ThemeFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that reads only files inside the themes folder: no network, no other file.
+
+    A source cannot carry raw HTML, so only a theme can ask for a resource (a font, an image, an
+    ``@import``); anything else is refused, and the refusal stops the rendering.
+    """
+
+    def __init__(self, themes_dir: Path) -> None:
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
+        self.root = themes_dir.resolve()
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        """The bytes of a theme file; anything else raises :class:`PublishError`."""
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise PublishError(f"refused to fetch '{url}': WeasyPrint may read only the theme's files")
+        path = Path(url2pathname(parts.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise PublishError(f"refused to fetch '{url}': not a file inside {self.root}")
+        return URLFetcherResponse(url, body=path.read_bytes())
+
+
+def _lay_out(document: Document, root: html.HtmlElement, themes_dir: Path) -> tuple[weasyprint.Document, bytes]:
     page = html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
     errors = _ErrorLog()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(errors)
     try:
-        laid_out = weasyprint.HTML(string=page).render(pdf_variant=PDF_VARIANT)
+        fetcher = ThemeFetcher(themes_dir)
+        source = weasyprint.HTML(string=page, base_url=themes_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+        laid_out = source.render(pdf_variant=PDF_VARIANT)
         raw = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
+    except FatalURLFetchingError as exc:
+        raise PublishError(f"{document.name}: {exc.__cause__ or exc}") from None
     finally:
         logger.removeHandler(errors)
     if errors.messages:
