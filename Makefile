@@ -1,6 +1,11 @@
 # publish: `make` builds every format of every source into build/; `make test` runs the whole suite.
 # Both set up what they need first: a .venv with the Python dependencies, node_modules for the
 # JavaScript validators, and (for the tests) Debian packages, installed with apt-get when run as root.
+#
+# The build is incremental and parallel: every output file is a target that depends on exactly what it is
+# made of (its source, the build code, its theme), so `make` after no change runs nothing, a theme change
+# rebuilds only the outputs styled by it, and `make -j` (e.g. `make -j4`) builds independent formats and
+# documents at once. `make bench` measures the build against the engines called directly (bench/README.md).
 
 PYTHON  ?= python3
 VENV    := .venv
@@ -12,35 +17,89 @@ DEBIAN_RUNTIME := lib:pango-1.0=libpango-1.0-0 lib:pangoft2-1.0=libpangoft2-1.0-
 	file:/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf=fonts-dejavu-core \
 	file:/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf=fonts-dejavu-extra
 
-.PHONY: all build html pdf epub audio test lint check-python setup setup-test clean distclean .debian-test-packages
+# What every output is made of besides its source and theme: the build code (publish/check/ only reads outputs
+# back and is not imported by a build), the pronunciation lexicons, and the installed dependencies (the stamp).
+OUT  := build
+DOCS := $(basename $(notdir $(SOURCES)))
+CODE := $(shell find publish -name '*.py' -not -path 'publish/check/*') $(wildcard publish/lexicons/*) \
+	$(VENV)/.installed
+# The theme files each format is styled with (audio has none).
+THEME_html := themes/default.css
+THEME_pdf  := themes/default-print.css themes/default-large-print.css
+THEME_epub := themes/default-epub.css
+# The files each writer makes for document $(1), in $(OUT)/$(1)/.
+html_files  = $(OUT)/$(1)/$(1).html
+pdf_files   = $(OUT)/$(1)/$(1).pdf $(OUT)/$(1)/$(1)-large-print.pdf
+audio_files = $(OUT)/$(1)/$(1).mp3 $(OUT)/$(1)/$(1).vtt
+epub_files  = $(OUT)/$(1)/$(1).epub
+FORMATS := html pdf audio epub
+$(foreach f,$(FORMATS),$(eval $(f)_outputs := $(foreach d,$(DOCS),$(call $(f)_files,$(d)))))
+
+.PHONY: all build html pdf epub audio test lint bench check-python setup setup-test clean distclean \
+	.debian-test-packages
 
 all: build
 
-build: $(VENV)/.installed
-	$(PUBLISH) build $(SOURCES)
+build: $(foreach f,$(FORMATS),$($(f)_outputs))
 
 # One target per format, named as the writer is (`publish build --to NAME`).
-html pdf epub audio: $(VENV)/.installed
-	$(PUBLISH) build --to $@ $(SOURCES)
+html: $(html_outputs)
+pdf: $(pdf_outputs)
+audio: $(audio_outputs)
+epub: $(epub_outputs)
+
+# One `publish build --to FORMAT` per document and writer, writing only that writer's files: pattern rules, as a
+# writer with two files makes both at once (and, unlike `&:` rules, they let `make -n` show what follows). The stem
+# is DOC/DOC, the source sources/DOC.md. The EPUB reads the PDF's pages and the audio's times from
+# $(OUT)/DOC/anchors.json, so it is built after them; writers of one document update anchors.json under a lock.
+.SECONDEXPANSION:
+SOURCE_OF = sources/$$(notdir $$*).md
+$(OUT)/%.html: $(SOURCE_OF) $(THEME_html) $(CODE)
+	$(PUBLISH) build --to html -o $(OUT) $<
+$(OUT)/%.pdf $(OUT)/%-large-print.pdf: $(SOURCE_OF) $(THEME_pdf) $(CODE)
+	$(PUBLISH) build --to pdf -o $(OUT) $<
+$(OUT)/%.mp3 $(OUT)/%.vtt: $(SOURCE_OF) $(CODE)
+	$(PUBLISH) build --to audio -o $(OUT) $<
+$(OUT)/%.epub: $(SOURCE_OF) $(THEME_epub) $(CODE) $(OUT)/%.pdf $(OUT)/%-large-print.pdf $(OUT)/%.mp3 $(OUT)/%.vtt
+	$(PUBLISH) build --to epub -o $(OUT) $<
 
 test: setup-test
 	$(BIN)/ruff check publish tests
 	$(BIN)/ruff format --check publish tests
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory check
+
+# Read every built document back, compare each format with its source and run every validator once per batch;
+# writes build/<document>/report.html and report.json, and fails when anything does.
+.PHONY: check
+check: setup-test build
+	$(PUBLISH) check $(SOURCES:sources/%.md=build/%)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check publish tests
 	$(BIN)/ruff format --check publish tests
 
+# The benchmark (not part of `make test`): pandoc and espeak-ng are the engines it compares with, GNU time
+# measures peak memory.
+bench: $(VENV)/.installed
+	@scripts/debian-packages pandoc:pandoc espeak-ng:espeak-ng file:/usr/bin/time=time
+	$(BIN)/python bench/bench.py
+
 setup: $(VENV)/.installed
 
 setup-test: $(VENV)/.installed node_modules/.installed .debian-test-packages
 
-check-python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "publish needs Python 3.11 or newer, found " + sys.version.split()[0])'
-	@PYTHON=$(PYTHON) scripts/debian-packages py:ensurepip=python3-venv $(DEBIAN_RUNTIME)
+# Python ≥ 3.11 and the Debian packages the build needs; run by the set-up of .venv (so not on every `make`).
+define check-python-recipe
+@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "publish needs Python 3.11 or newer, found " + sys.version.split()[0])'
+@PYTHON=$(PYTHON) scripts/debian-packages py:ensurepip=python3-venv $(DEBIAN_RUNTIME)
+endef
 
-$(VENV)/.installed: pyproject.toml | check-python
+check-python:
+	$(check-python-recipe)
+
+$(VENV)/.installed: pyproject.toml
+	$(check-python-recipe)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
@@ -56,7 +115,7 @@ node_modules/.installed: package.json package-lock.json
 	@scripts/debian-packages chromium:chromium java:default-jre-headless pdftotext:poppler-utils ffprobe:ffmpeg
 
 clean:
-	rm -rf build
+	rm -rf $(OUT)
 
 distclean: clean
 	rm -rf $(VENV) node_modules

@@ -1,4 +1,4 @@
-"""The ``publish`` command line: build editions, import texts, list anchors; errors as ``FILE:LINE: problem``."""
+"""The ``publish`` command line: build, check, import, list anchors; errors as ``FILE:LINE: problem``."""
 
 from __future__ import annotations
 
@@ -43,6 +43,14 @@ def parser() -> argparse.ArgumentParser:
 
     a = commands.add_parser("anchors", help="list a source's clauses: anchor, label, spoken label, line")
     a.add_argument("source", type=Path, metavar="SOURCE")
+
+    c = commands.add_parser("check", help="read built editions back, compare them with the source, run the validators")
+    c.add_argument("folders", nargs="+", type=Path, metavar="BUILD_DIR", help="a built document's folder: build/NAME")
+    c.add_argument(
+        "-s", "--source", action="append", type=Path, default=[], metavar="SOURCE",
+        help="a document's source, repeatable (default: sources/NAME.md for build folder NAME)",
+    )  # fmt: skip
+    c.add_argument("-q", "--quiet", action="store_true", help="print no progress, only verdicts and problems")
     return top
 
 
@@ -60,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             document = reader.read(args.source)
             for clause in document.iter_clauses():
                 print(f"{clause.eid}\t{clause.label or '-'}\t{clause.spoken_label}\t{args.source}:{clause.line}")
+        elif args.command == "check":
+            _progress(quiet=args.quiet)
+            return _check(args.folders, args.source)
     except PublishError as error:
         print(error.format() if isinstance(error, SourceError) else f"publish: {error.format()}", file=sys.stderr)
         return error.exit_code
@@ -78,6 +89,17 @@ def _import(text: Path, output: Path | None, lenient: bool, language: str) -> No
     else:
         write_atomic(output, imported.source.encode("utf-8"))
         print(f"{output}: {len(imported.warnings)} warnings", file=sys.stderr)
+
+
+def _check(folders: Sequence[Path], sources: Sequence[Path]) -> int:
+    """Check the build folders, write each one's report; 0 when everything passes, else 1."""
+    from publish.check import report, run
+
+    outcomes = run.check(folders, sources)
+    for outcome in outcomes:
+        paths = report.write(outcome)
+        print("\n".join(report.summary_lines(outcome, paths[-1])), flush=True)
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
 
 
 def _progress(quiet: bool) -> None:

@@ -6,12 +6,20 @@ e.g. the PDF writer ``{"pdf": {"page": 3}}`` per clause and
 ``{"pdf": {"file": …, "pages": 5}}`` for the edition. Writers that need another
 format's facts (the EPUB page list follows the PDF's pages) read them with
 :func:`load`; the manifest is the one seam between formats.
+
+Writers of one document may run at once (``make -j`` builds its formats in
+separate processes), so :func:`start` and :func:`record` hold an exclusive
+``flock`` on the document's folder for their whole load-modify-write; readers
+need no lock, as every write replaces the file atomically.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,33 +58,36 @@ def manifest(document: Document) -> dict[str, Any]:
 def start(document: Document, out_dir: Path) -> Path:
     """Write the model's part, keeping what earlier builds recorded for formats not rebuilt now."""
     fresh = manifest(document)
-    old = load(out_dir)
-    if old.get("version") == VERSION and [c["eid"] for c in old.get("clauses", [])] == [
-        c["eid"] for c in fresh["clauses"]
-    ]:
-        fresh["editions"] = old.get("editions", {})
-        for new, previous in zip(fresh["clauses"], old["clauses"], strict=True):
-            new.update({k: v for k, v in previous.items() if k in fresh["editions"]})
-    return _write(out_dir, fresh)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with locked(out_dir):
+        old = load(out_dir)
+        if old.get("version") == VERSION and [c["eid"] for c in old.get("clauses", [])] == [
+            c["eid"] for c in fresh["clauses"]
+        ]:
+            fresh["editions"] = old.get("editions", {})
+            for new, previous in zip(fresh["clauses"], old["clauses"], strict=True):
+                new.update({k: v for k, v in previous.items() if k in fresh["editions"]})
+        return _write(out_dir, fresh)
 
 
 def record(
     out_dir: Path, fmt: str, edition: Mapping[str, Any], clauses: Mapping[str, Mapping[str, Any]] | None = None
 ) -> Path:
     """Record a format's facts: ``edition`` for the whole file, ``clauses`` by anchor (unknown anchors are an error)."""
-    data = load(out_dir)
-    if not data:
+    if not (out_dir / NAME).is_file():
         raise FileNotFoundError(out_dir / NAME)
-    data["editions"][fmt] = dict(edition)
-    known = {c["eid"] for c in data["clauses"]}
-    unknown = set(clauses or {}) - known
-    if unknown:
-        raise ValueError(f"{fmt}: facts for anchors the model does not have: {sorted(unknown)}")
-    for clause in data["clauses"]:
-        clause.pop(fmt, None)
-        if clauses and clause["eid"] in clauses:
-            clause[fmt] = dict(clauses[clause["eid"]])
-    return _write(out_dir, data)
+    with locked(out_dir):
+        data = load(out_dir)
+        data["editions"][fmt] = dict(edition)
+        known = {c["eid"] for c in data["clauses"]}
+        unknown = set(clauses or {}) - known
+        if unknown:
+            raise ValueError(f"{fmt}: facts for anchors the model does not have: {sorted(unknown)}")
+        for clause in data["clauses"]:
+            clause.pop(fmt, None)
+            if clauses and clause["eid"] in clauses:
+                clause[fmt] = dict(clauses[clause["eid"]])
+        return _write(out_dir, data)
 
 
 def load(out_dir: Path) -> dict[str, Any]:
@@ -85,6 +96,17 @@ def load(out_dir: Path) -> dict[str, Any]:
         return json.loads((out_dir / NAME).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+
+
+@contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the folder ``out_dir`` (no lock file): one manifest update at a time."""
+    fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the last descriptor releases the lock
 
 
 def _write(out_dir: Path, data: Mapping[str, Any]) -> Path:

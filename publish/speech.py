@@ -3,7 +3,8 @@
 pyttsx3 2.99 on Linux is fragile, and eSpeak NG's output depends on what the same
 process spoke before, so every text is spoken in a new *spawned* process
 (fork after init hangs) that loads the ``espeakng-loader`` wheel's library, waits
-for the engine to be idle, speaks exactly one utterance and writes a WAV. The
+for the engine to be idle, speaks exactly one utterance and writes a WAV (that
+process runs :mod:`publish.speaking`, which imports only what speaking needs). The
 parent kills a process that overruns its timeout, checks that the WAV is
 non-empty and plausibly long for the text and rate, and retries in a new
 process. Results are cached by a hash of (spoken text, voice, rate, volume,
@@ -222,9 +223,10 @@ class _Attempt:
         temp = path.with_name(f".{path.stem}.{os.getpid()}.{attempt}.tmp.wav")
         library, data = _wheel_paths()
         job = {"text": text, "temp": str(temp), "voice": asdict(voice), "library": library, "data": data}
+        job["timeout"] = TIMEOUT
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")])))
         process = subprocess.Popen(
-            [sys.executable, "-c", "from publish.speech import _child; _child()", json.dumps(job)],
+            [sys.executable, "-c", "from publish.speaking import main; main()", json.dumps(job)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
         )  # fmt: skip
         return cls(process, path, text, attempt, voice, temp, time.monotonic() + TIMEOUT)
@@ -294,71 +296,3 @@ def _wheel_paths() -> tuple[str, str]:
     if importlib.util.find_spec("pyttsx3") is None:
         raise SpeechError("pyttsx3 is missing", "pip install pyttsx3 (see pyproject.toml)")
     return espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
-
-
-# --- the speaking process -------------------------------------------------------------------------------------
-
-
-def _child() -> None:
-    """Speak the job (JSON) given on the command line; write the outcome (JSON) to stdout. Runs in a fresh process."""
-    out = sys.stdout
-    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - pyttsx3 prints "Audio saved to …"
-    try:
-        job = json.loads(sys.argv[1])
-        result = _speak_once(job["text"], job["temp"], Voice(**job["voice"]), job["library"], job["data"])
-    except BaseException as exc:  # report anything: the parent retries in a new process
-        result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
-    out.write(json.dumps(result))
-    out.flush()
-
-
-def _speak_once(text: str, temp: str, voice: Voice, library: str, data: str) -> dict[str, Any]:
-    # The wheel's library first, globally, so pyttsx3's dlopen("libespeak-ng.so.1") finds it by SONAME;
-    # without ESPEAK_DATA_PATH it would look for its data where the wheel was built, and exit.
-    os.environ["ESPEAK_DATA_PATH"] = data
-    ctypes.CDLL(library, mode=ctypes.RTLD_GLOBAL)
-    import pyttsx3
-    from pyttsx3.drivers import _espeak
-
-    tts = pyttsx3.init("espeak")
-    finished: list[bool] = []
-    tts.connect("finished-utterance", lambda name, completed: finished.append(completed))
-    errors: list[str] = []  # pyttsx3 reports a failed command (an unknown voice) as an event, not an exception
-    tts.connect("error", lambda name, exception: errors.append(str(exception)))
-    _wait_idle(_espeak)
-    tts.runAndWait()  # the first runAndWait of a process returns before speaking: spend it on nothing
-    tts.setProperty("voice", voice.voice)
-    tts.setProperty("rate", voice.rate)
-    tts.setProperty("volume", voice.volume)
-    if errors:
-        return {"ok": False, "fatal": True, "error": f"eSpeak NG refused voice {voice.voice!r}: {errors[0]}"}
-    _wait_idle(_espeak)
-    tts.proxy._driver._stopping = False  # a stale stop would cancel this utterance
-    tts.save_to_file(text, temp)
-    tts.runAndWait()
-    deadline = time.monotonic() + TIMEOUT
-    while not finished and time.monotonic() < deadline:
-        time.sleep(0.005)
-    if errors or finished != [True]:
-        return {"ok": False, "error": f"utterance not completed: {finished} {errors}"}
-    return {"ok": True, "voice": str(tts.getProperty("voice") or ""), "libraries": sorted(_mapped("espeak"))}
-
-
-def _wait_idle(espeak: Any, limit: float = 10.0) -> None:
-    deadline = time.monotonic() + limit
-    while espeak.IsPlaying() and time.monotonic() < deadline:
-        time.sleep(0.002)
-
-
-def _mapped(word: str) -> set[str]:
-    """Files this process has mapped whose name contains ``word`` (none known where there is no ``/proc``)."""
-    found: set[str] = set()
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            for line in maps:
-                parts = line.split(maxsplit=5)
-                if len(parts) == 6 and word in Path(parts[5].strip()).name:
-                    found.add(parts[5].strip())
-    except OSError:
-        pass
-    return found

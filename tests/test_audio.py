@@ -378,7 +378,9 @@ def test_every_unit_is_spoken_label_first_in_document_order(seed):
     units = audio.spoken_units(seed)
     ids, titles = expected_units(seed)
     assert [u.id for u in units] == ids and [u.title for u in units] == titles
-    assert units[0].caption.startswith("Motion for a resolution B9-0311/2022. European Parliament resolution on")
+    assert units[0].caption.startswith(
+        "Motion for a resolution B9-0311/2022, European Parliament. European Parliament resolution on"
+    )
     clauses = {c.eid: c for c in seed.iter_clauses()}
     for unit in units:
         if unit.id in clauses:

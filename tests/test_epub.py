@@ -1,4 +1,8 @@
-"""The EPUB edition read back: EPUBCheck and Ace, anchors, navigation, page list, words, reproducibility."""
+"""The EPUB edition read back: EPUBCheck and Ace, anchors, navigation, page list, words, reproducibility.
+
+The media overlays are read back in ``test_epub_overlays.py``; their broken copies go through the gate here, with
+the others, so that EPUBCheck checks every file in one JVM.
+"""
 
 from __future__ import annotations
 
@@ -112,15 +116,21 @@ def _seed_words() -> list[str]:
     return words
 
 
-def _broken_copy(source: Path, target: Path, name: str, old: str, new: str) -> Path:
-    """A copy of ``source`` with ``old`` replaced by ``new`` once in entry ``name`` (mimetype stays first, stored)."""
+def _broken_copy(source: Path, target: Path, name: str, old: str | re.Pattern[str], new: str) -> Path:
+    """A copy of ``source`` with ``old`` (a string or a pattern) replaced by ``new`` once in entry ``name``
+    (mimetype stays first and stored, every entry keeps its compression)."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == name:
                 text = data.decode("utf-8")
-                assert old in text, (name, old)
-                data = text.replace(old, new, 1).encode("utf-8")
+                if isinstance(old, str):
+                    assert old in text, (name, old)
+                    text = text.replace(old, new, 1)
+                else:
+                    text, count = old.subn(lambda _: new, text, 1)
+                    assert count == 1, (name, old.pattern)
+                data = text.encode("utf-8")
             zout.writestr(info, data)
     return target
 
@@ -153,15 +163,21 @@ def epub_alone(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def no_pages_epub(tmp_path_factory, seed) -> Path:
-    """The seed rendered without a page map: no page list, no page claims."""
+    """The seed rendered without a page map and without a narration: no page list, no overlays, no such claims."""
     path = tmp_path_factory.mktemp("no-pages") / "no-pages.epub"
     path.write_bytes(epub.render(seed, Options(), [], epub.modified(seed.metadata, {})))
     return path
 
 
-OPF, NAV, TEXT = "EPUB/content.opf", "EPUB/nav.xhtml", "EPUB/text.xhtml"
-BROKEN = {  # name: (entry, old, new, tool, rule)
-    "no-access-mode": (OPF, '"schema:accessMode"', '"schema:accessModeX"', "ace", "metadata-accessmode"),
+OPF, NAV, TEXT, SMIL = "EPUB/content.opf", "EPUB/nav.xhtml", "EPUB/text.xhtml", "EPUB/text.smil"
+#: The last clip of the SMIL document.
+LAST_CLIP_END = re.compile(r'clipEnd="[^"]*"(?=/>\s*</par>\s*</body>)')
+#: Both access modes (textual, auditory).
+ACCESS_MODES = re.compile(r'(<meta property="schema:accessMode">[^<]*</meta>\s*){2}')
+#: The value of the SMIL document's own media:duration.
+SMIL_DURATION = re.compile('(?<=refines="#overlay">)[^<]+')
+BROKEN: dict[str, tuple[str, str | re.Pattern[str], str, str, str]] = {  # name: (entry, old, new, tool, rule)
+    "no-access-mode": (OPF, ACCESS_MODES, "", "ace", "metadata-accessmode"),
     "no-conformance": (OPF, '"dcterms:conformsTo"', '"dcterms:references"', "package", "a11y-conformance"),
     "no-page-source": (OPF, '"pageBreakSource"', '"dcterms:references"', "package", "a11y-page-source"),
     "broken-nav-target": (NAV, "#para_3", "#para_33", "epubcheck", "RSC-012"),
@@ -174,18 +190,33 @@ BROKEN = {  # name: (entry, old, new, tool, rule)
         "ace",
         "epub-type-has-matching-role",
     ),
-}
+    # media overlays: EPUBCheck sees a missing text target, a detached overlay and (as a warning) a total duration
+    # that is not the sum; only the overlay checks see a clip past the end of the audio, a SMIL's own duration,
+    # pars out of reading order (EPUBCheck: a mere USAGE note), an unstyled active class and untrue claims.
+    "broken-smil-target": (SMIL, 'text.xhtml#para_3"', 'text.xhtml#para_33"', "epubcheck", "RSC-012"),
+    "broken-smil-target-overlay": (SMIL, 'text.xhtml#para_3"', 'text.xhtml#para_33"', "overlay", "overlay-text-target"),
+    "clip-beyond-audio": (SMIL, LAST_CLIP_END, 'clipEnd="0:59:00.000"', "overlay", "overlay-clip"),
+    "smil-duration-not-its-clips": (OPF, SMIL_DURATION, "0:20:00.000", "overlay", "overlay-duration"),
+    "smil-duration-not-the-total": (OPF, SMIL_DURATION, "0:20:00.000", "epubcheck", "MED_016"),
+    "pars-out-of-reading-order": (SMIL, 'text.xhtml#para_3"', 'text.xhtml#para_1"', "overlay", "overlay-order"),
+    "active-class-unstyled": (OPF, "overlay-active<", "overlay-current<", "overlay", "overlay-active-class"),
+    "no-synchronized-audio-claim": (OPF, ">synchronizedAudioText<", ">ttsMarkup<", "overlay", "overlay-claims"),
+    "overlay-detached": (OPF, ' media-overlay="overlay"', "", "epubcheck", "MED_010"),
+    "overlay-detached-claims": (OPF, ' media-overlay="overlay"', "", "overlay", "overlay-claims"),
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory, seed_epub) -> dict[str, Path]:
+    """One broken copy per distinct change (cases that make the same change share it)."""
     folder = tmp_path_factory.mktemp("broken-epubs")
     made: dict[str, Path] = {}
+    by_change: dict[tuple[object, ...], Path] = {}
     for name, (entry, old, new, _, _) in BROKEN.items():
-        if name == "broken-nav-order":
-            continue  # the same file as broken-nav-target
-        made[name] = _broken_copy(seed_epub, folder / f"{name}.epub", entry, old, new)
-    made["broken-nav-order"] = made["broken-nav-target"]
+        change = (entry, old, new)
+        if change not in by_change:
+            by_change[change] = _broken_copy(seed_epub, folder / f"{name}.epub", entry, old, new)
+        made[name] = by_change[change]
     return made
 
 
@@ -381,14 +412,26 @@ def test_package_and_every_document_declare_the_language(seed_package):
 
 def test_accessibility_metadata_is_declared(seed_package):
     assert seed_package.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
-    assert seed_package.meta("schema:accessMode") == ["textual"]
-    assert seed_package.meta("schema:accessModeSufficient") == ["textual"]
+    # The narration (media overlays) speaks every unit of the text: the audio alone suffices too.
+    assert seed_package.meta("schema:accessMode") == ["textual", "auditory"]
+    assert seed_package.meta("schema:accessModeSufficient") == ["textual", "auditory"]
     assert seed_package.meta("schema:accessibilityHazard") == ["none"]
     assert set(seed_package.meta("schema:accessibilityFeature")) >= {
-        "structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
+        "structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability", "synchronizedAudioText",
     }  # fmt: skip
     [summary] = seed_package.meta("schema:accessibilitySummary")
     assert "B9-0311/2022" in summary and "40 clauses" in summary
+    assert "Synchronized audio (media overlays, 10 min" in summary and "eSpeak NG" in summary
+
+
+def test_without_a_narration_the_book_is_text_only_and_says_so(no_pages_epub):
+    package = Package(no_pages_epub)
+    assert package.meta("schema:accessMode") == ["textual"]
+    assert package.meta("schema:accessModeSufficient") == ["textual"]
+    assert "synchronizedAudioText" not in package.meta("schema:accessibilityFeature")
+    assert not [name for name in package.files if name.endswith((".smil", ".mp3"))]
+    assert package.meta("media:duration") == [] and package.meta("media:active-class") == []
+    assert "text only" in package.meta("schema:accessibilitySummary")[0]
 
 
 def test_identifier_is_derived_from_the_reference(seed_package):

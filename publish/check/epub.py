@@ -13,7 +13,9 @@ Tools are pinned and installed locally, never fetched at run time:
   when it finds violations: the verdict is read from its ``report.json``.
 
 Neither tool checks the conformance statement (``dcterms:conformsTo``) or the
-source of a page list: :func:`check_package` reads those from the package.
+source of a page list, nor a media overlay's clips against its audio, its
+durations or the claims about audio: :func:`check_package` reads those from the
+package (the overlays with :mod:`publish.check.epuboverlay`).
 
 A missing tool raises :class:`ToolMissing`; nothing is skipped silently.
 """
@@ -38,6 +40,7 @@ from typing import Any
 
 from lxml import etree
 
+from publish.check.epuboverlay import overlay_problems
 from publish.check.html import ToolFailed, ToolMissing, chromium_path, node_modules
 
 log = logging.getLogger("publish.progress")
@@ -84,7 +87,7 @@ class Finding:
     """One message from EPUBCheck or Ace about one place in one EPUB."""
 
     tool: str
-    """``"epubcheck"``, ``"ace"`` or ``"package"`` (:func:`check_package`)."""
+    """``"epubcheck"``, ``"ace"``, ``"package"`` or ``"overlay"`` (:func:`check_package`)."""
     rule: str
     """EPUBCheck message id (``RSC-012``) or Ace rule (``metadata-accessmode``, ``epub-toc-order``, axe ids)."""
     severity: str
@@ -336,7 +339,7 @@ def _failed_assertions(assertions: Sequence[Mapping[str, Any]], subject: str) ->
 
 def check_package(path: Path) -> list[Finding]:
     """What EPUB Accessibility 1.1 asks of the package and the two tools leave out: the conformance statement, the
-    discovery metadata, and the source of the page list."""
+    discovery metadata, the source of the page list; and the media overlays' clips, durations and claims."""
     with zipfile.ZipFile(path) as z:
         container = etree.fromstring(z.read("META-INF/container.xml"))
         opf_path = container.find(".//{*}rootfile").get("full-path")
@@ -344,6 +347,10 @@ def check_package(path: Path) -> list[Finding]:
         nav_items = opf.xpath("//*[local-name()='item'][contains(concat(' ', @properties, ' '), ' nav ')]/@href")
         nav_path = posixpath.join(posixpath.dirname(opf_path), nav_items[0]) if nav_items else ""
         nav = etree.fromstring(z.read(nav_path)) if nav_path in z.namelist() else None
+        overlays = [
+            Finding("overlay", rule, "error", f"{path.name}:{where}", message)
+            for rule, where, message in overlay_problems(z, opf, opf_path)
+        ]
     meta: dict[str, list[str]] = {}
     for element in opf.iterfind("{*}metadata/{*}meta[@property]"):
         meta.setdefault(element.get("property"), []).append((element.text or "").strip())
@@ -358,7 +365,8 @@ def check_package(path: Path) -> list[Finding]:
     pages = nav is not None and nav.find(".//{*}nav[@{http://www.idpf.org/2007/ops}type='page-list']") is not None
     if pages and not any(meta.get("pageBreakSource", [])):
         problems.append(("a11y-page-source", "a page list without pageBreakSource"))
-    return [Finding("package", rule, "error", f"{path.name}:{opf_path}", message) for rule, message in problems]
+    findings = [Finding("package", rule, "error", f"{path.name}:{opf_path}", message) for rule, message in problems]
+    return findings + overlays
 
 
 # --------------------------------------------------------------------------

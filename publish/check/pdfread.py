@@ -250,12 +250,12 @@ class PdfReading:
     # -- words as poppler extracts them
 
     def words(self) -> list[str]:
-        """``pdftotext`` words in its reading order, without the words painted where artifacts are."""
+        """``pdftotext`` words in content-stream order (``-raw``), without the words painted where artifacts are."""
         exe = shutil.which("pdftotext")
         if exe is None:
             raise ToolMissing("pdftotext not found: apt-get install poppler-utils")
         proc = subprocess.run(
-            [exe, "-bbox", "-enc", "UTF-8", str(self.path), "-"], capture_output=True, check=True, timeout=120
+            [exe, "-bbox", "-raw", "-enc", "UTF-8", str(self.path), "-"], capture_output=True, check=True, timeout=120
         )
         page_tree = etree.fromstring(proc.stdout, etree.XMLParser(recover=True, huge_tree=True))
         bands: dict[int, list[tuple[float, float]]] = {}

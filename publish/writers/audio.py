@@ -74,7 +74,7 @@ def spoken_units(document: Document) -> list[Unit]:
         units.append(Unit(unit_id, title, caption, say(caption), group))
 
     title = f"{meta.doc_type} {meta.reference}"
-    add("preface", title, f"{title}. {meta.title}. {w['procedure']} {meta.procedure}.", 0)
+    add("preface", title, f"{title}, {meta.issued_by}. {meta.title}. {w['procedure']} {meta.procedure}.", 0)
     add(html.FORMULA_ID, document.formula, document.formula, 1)
     for group, section in enumerate(document.sections, 2):
         heading = section_heading(document, section.kind)

@@ -5,10 +5,14 @@ HTML edition (``text.xhtml#para_3``); ``nav.xhtml`` has a table of contents down
 to every point, landmarks and a page list whose markers follow the standard PDF
 edition's pages: read from ``anchors.json`` when the PDF writer has recorded
 them, else laid out by the PDF writer (without writing the PDF). The package
-carries the EPUB Accessibility 1.1 metadata. Two builds of one source are
-byte-identical: the identifier is derived from the reference, the dates from
-``SOURCE_DATE_EPOCH`` or the source (see :func:`modified`), and the ZIP entries
-have fixed times and order.
+carries the EPUB Accessibility 1.1 metadata. Media overlays
+(:mod:`publish.writers.epuboverlay`) read the content document aloud with the
+audio edition's narration, one SMIL ``<par>`` per spoken unit, highlighting each
+unit while it is heard; a build without a current narration in the manifest
+(``--to epub`` alone) has the audio writer speak it, so the EPUB is always the
+same, with overlays. Two builds of one source are byte-identical: the
+identifier is derived from the reference, the dates from ``SOURCE_DATE_EPOCH`` or
+the source (see :func:`modified`), and the ZIP entries have fixed times and order.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from publish import manifest
 from publish.errors import PublishError
 from publish.model import Document, Metadata
 from publish.outputs import write_atomic
-from publish.writers import pdf
+from publish.writers import epuboverlay, pdf
+from publish.writers.epuboverlay import SMIL, SMIL_ID, Narration
 from publish.writers.epubparts import (
     CONTENT,
     NAV,
@@ -56,22 +61,40 @@ progress = logging.getLogger("publish.progress")
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     """Write ``<out_dir>/<name>.epub`` and record the edition and each clause's place in the manifest."""
     pages = page_starts(manifest.load(out_dir)) or pdf_page_starts(document, options)
+    narration = epuboverlay.narration(document, out_dir, options)
     when = modified(document.metadata, os.environ)
-    path = write_atomic(output_path(document, out_dir, SUFFIX), render(document, options, pages, when))
+    path = write_atomic(output_path(document, out_dir, SUFFIX), render(document, options, pages, when, narration))
     facts = {
         "file": path.name,
         "identifier": identifier(document.metadata),
         "modified": _stamp(when),
         "content": f"EPUB/{CONTENT}",
         "pages": len(pages),
+        "media_overlay": {
+            "smil": f"EPUB/{SMIL}",
+            "audio": f"EPUB/{narration.audio_href}",
+            "duration": narration.duration / 1000,
+            "narrator": narration.narrator,
+        },
     }
-    links = {clause.eid: {"href": f"EPUB/{CONTENT}#{clause.eid}"} for clause in document.iter_clauses()}
+    pars = {clip.id for clip in narration.clips}
+    links = {
+        clause.eid: {"href": f"EPUB/{CONTENT}#{clause.eid}"}
+        | ({"par": f"EPUB/{SMIL}#{epuboverlay.par_id(clause.eid)}"} if clause.eid in pars else {})
+        for clause in document.iter_clauses()
+    }
     manifest.record(out_dir, NAME, facts, links)
     return [path]
 
 
-def render(document: Document, options: Options, pages: Sequence[PageStart], when: datetime) -> bytes:
-    """The EPUB as bytes: the same document, pages and time always give the same bytes."""
+def render(
+    document: Document,
+    options: Options,
+    pages: Sequence[PageStart],
+    when: datetime,
+    narration: Narration | None = None,
+) -> bytes:
+    """The EPUB as bytes, with media overlays when there is a ``narration``: the same inputs give the same bytes."""
     meta = document.metadata
     book = epub.EpubBook()
     book.set_identifier(identifier(meta))
@@ -82,8 +105,10 @@ def render(document: Document, options: Options, pages: Sequence[PageStart], whe
     book.add_metadata("DC", "description", f"{meta.doc_type} {meta.reference} ({meta.procedure}).")
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
-    for prop, value in accessibility_metadata(document, pages):
+    for prop, value in accessibility_metadata(document, pages, narration):
         book.add_metadata(None, "meta", value, {"property": prop})
+    for prop, value, refines in epuboverlay.metadata(narration) if narration else ():
+        book.add_metadata(None, "meta", value, {"property": prop} | ({"refines": refines} if refines else {}))
     if pages:
         source = f"{document.name}.pdf"
         book.add_metadata("DC", "source", source)
@@ -91,12 +116,18 @@ def render(document: Document, options: Options, pages: Sequence[PageStart], whe
 
     css = epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css")
     css.content = theme_css(options, "epub").encode("utf-8")
-    text = XhtmlDocument(uid="text", file_name=CONTENT, title=meta.title, lang=meta.language)
+    overlay = SMIL_ID if narration else None
+    text = XhtmlDocument(uid="text", file_name=CONTENT, title=meta.title, lang=meta.language, media_overlay=overlay)
     text.content = content_document(document, pages)
     nav = NavDocument(file_name=NAV)
     nav.content = nav_document(document, pages)
     for item in (text, nav, css, epub.EpubNcx()):
         book.add_item(item)
+    if narration:
+        book.add_item(epub.EpubSMIL(uid=SMIL_ID, file_name=SMIL, content=epuboverlay.smil_document(narration)))
+        mp3 = epub.EpubItem(uid=epuboverlay.AUDIO_ID, file_name=narration.audio_href, media_type="audio/mpeg")
+        mp3.content = narration.mp3
+        book.add_item(mp3)
     book.spine = [text, (nav, "no")]  # the contents are reachable, outside the reading order
     book.toc = ncx_toc(toc_entries(document))
 
@@ -106,32 +137,49 @@ def render(document: Document, options: Options, pages: Sequence[PageStart], whe
     return writer.data()
 
 
-def accessibility_metadata(document: Document, pages: Sequence[PageStart]) -> list[tuple[str, str]]:
-    """The EPUB Accessibility 1.1 properties, one (property, value) per ``<meta>``: only what is true of this book."""
+def accessibility_metadata(
+    document: Document, pages: Sequence[PageStart], narration: Narration | None = None
+) -> list[tuple[str, str]]:
+    """The EPUB Accessibility 1.1 properties, one (property, value) per ``<meta>``: only what is true of this book.
+
+    With a narration the book is also auditory, and the audio alone suffices: it speaks every unit of the text.
+    """
+    modes = ["textual", "auditory"] if narration else ["textual"]
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if pages:
         features += ["pageBreakMarkers", "pageNavigation"]
+    if narration:
+        features.append("synchronizedAudioText")
     return [
         ("dcterms:conformsTo", CONFORMS_TO),
-        ("schema:accessMode", "textual"),
-        ("schema:accessModeSufficient", "textual"),
+        *(("schema:accessMode", mode) for mode in modes),
+        *(("schema:accessModeSufficient", mode) for mode in modes),
         *(("schema:accessibilityFeature", feature) for feature in features),
         ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", accessibility_summary(document, pages)),
+        ("schema:accessibilitySummary", accessibility_summary(document, pages, narration)),
     ]
 
 
-def accessibility_summary(document: Document, pages: Sequence[PageStart]) -> str:
+def accessibility_summary(document: Document, pages: Sequence[PageStart], narration: Narration | None = None) -> str:
     """A summary of the book's accessibility, written for this document."""
     meta = document.metadata
     count = sum(1 for _ in document.iter_clauses())
+    media = "It has no images, video or scripts." if narration else "It is text only, without images or media."
     summary = (
         f"This EPUB edition of {meta.doc_type.lower()} {meta.reference} meets EPUB Accessibility 1.1 at WCAG 2.2"
-        f" Level AA. It is text only, with no images, audio, video or scripts. Each of its {count} clauses"
+        f" Level AA. {media} Each of its {count} clauses"
         " (citations, recitals, paragraphs and their points) is a list item with its official label as text and"
         " a link named by its spoken label, such as Recital A; the table of contents reaches every clause."
         " The text reflows and takes the reading system's fonts, sizes and colours."
     )
+    if narration:
+        minutes, seconds = divmod(round(narration.duration / 1000), 60)
+        notes = ", and the notes" if document.footnotes else ""
+        summary += (
+            f" Synchronized audio (media overlays, {minutes} min {seconds} s) reads the whole text aloud (the title,"
+            f" the headings, every clause with its spoken label first{notes}) and highlights each part while it is"
+            f" heard; the voice is synthetic: {narration.narrator}."
+        )
     if pages:
         summary += f" Page break markers and a page list follow the {len(pages)} pages of the PDF edition."
     return summary

@@ -34,6 +34,8 @@ EPUB_TYPE = f"{{{OPS}}}type"
 CONTENT = "text.xhtml"
 NAV = "nav.xhtml"
 STYLESHEET = "style.css"
+#: Entries stored in the ZIP as they are (compressed media).
+STORED_SUFFIXES = (".mp3",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +281,10 @@ class EpubWriter(epub.EpubWriter):
 
 
 class _FixedZip(zipfile.ZipFile):
-    """A ZIP file whose entries written by name get a fixed time and fixed attributes, not the clock's."""
+    """A ZIP file whose entries written by name get a fixed time and fixed attributes, not the clock's.
+
+    Audio is stored, not deflated: it does not compress, and reading systems seek in a stored entry.
+    """
 
     date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
 
@@ -294,7 +299,9 @@ class _FixedZip(zipfile.ZipFile):
             info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.date_time)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            info.compress_type = self.compression if compress_type is None else compress_type
+            stored = zinfo_or_arcname.endswith(STORED_SUFFIXES)
+            default = zipfile.ZIP_STORED if stored else self.compression
+            info.compress_type = default if compress_type is None else compress_type
             zinfo_or_arcname = info
         level = self.compresslevel if compresslevel is None else compresslevel
         super().writestr(zinfo_or_arcname, data, compress_type, level)

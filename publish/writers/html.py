@@ -29,7 +29,7 @@ SUFFIX = ".html"
 EDITION_LINKS: dict[str, tuple[str, str, str]] = {
     "pdf": (".pdf", "PDF (tagged, PDF/UA-1)", "application/pdf"),
     "pdf-large": ("-large-print.pdf", "Large-print PDF", "application/pdf"),
-    "epub": (".epub", "EPUB 3", "application/epub+zip"),
+    "epub": (".epub", "EPUB 3 with synchronised audio", "application/epub+zip"),
     "audio": (".mp3", "Audio (MP3 with a chapter per clause)", "audio/mpeg"),
 }
 

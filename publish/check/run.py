@@ -1,0 +1,207 @@
+"""Check built documents: read every output back, compare it with the source, and run each validator once per batch.
+
+For a batch of build folders, :func:`check` reads every source (with :mod:`publish.reader`), reads every output back
+(:mod:`publish.check.readback`) and compares it (:mod:`publish.check.compare`), then runs the validators over all the
+batch's files at once (:mod:`publish.check.validators`). Reports are written by :mod:`publish.check.report`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from publish import manifest, reader
+from publish.check import compare, readback
+from publish.check.compare import Problem
+from publish.check.validators import JOBS, ToolResult, validate
+from publish.errors import PublishError
+from publish.model import Document
+
+log = logging.getLogger("publish.progress")
+
+#: The files of a built document by format, as suffixes of the document's name, in the report's order.
+FILES: dict[str, str] = {
+    "html": ".html",
+    "pdf": ".pdf",
+    "pdf-large": "-large-print.pdf",
+    "epub": ".epub",
+    "mp3": ".mp3",
+    "vtt": ".vtt",
+}
+READERS: dict[str, Callable[[Path], readback.Reading]] = {
+    "html": readback.read_html,
+    "pdf": readback.read_pdf,
+    "pdf-large": partial(readback.read_pdf, fmt="pdf-large"),
+    "epub": readback.read_epub,
+    "mp3": readback.read_mp3,
+    "vtt": readback.read_vtt,
+}
+
+
+@dataclass
+class FormatResult:
+    """What reading one output back showed: its anchor channels, its words, the differences from the source."""
+
+    format: str
+    path: Path
+    found: bool
+    channels: list[tuple[str, bool, int]] = field(default_factory=list)
+    """(channel, present in the file, clause anchors found) per anchor channel."""
+    words: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.found and not self.problems
+
+
+@dataclass(frozen=True)
+class Row:
+    """One clause in every format: anchor and labels, HTML link, PDF pages, EPUB link, audio start."""
+
+    anchor: str
+    label: str
+    spoken_label: str
+    html: str | None
+    pdf_page: int | None
+    pdf_large_page: int | None
+    epub: str | None
+    audio_start: int | None
+    """Milliseconds, as the MP3's chapter says."""
+
+
+@dataclass
+class Outcome:
+    """Everything ``publish check`` found out about one built document."""
+
+    folder: Path
+    source: Path
+    document: Document
+    formats: list[FormatResult]
+    manifest: list[Problem]
+    rows: list[Row]
+    validators: list[ToolResult] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """Every failure as one line: format, check, clause or file, problem."""
+        lines = [str(p) for f in self.formats for p in f.problems] + [str(p) for p in self.manifest]
+        for result in self.validators:
+            prefix = f"{result.format} {result.tool}"
+            if result.error:
+                lines.append(f"{prefix}: {result.path.name}: could not run: {result.error}")
+            lines += [f"{prefix}: {failure}" for failure in result.failures]
+        return lines
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- the batch ------------------------------------------------------------------------------------------------------
+
+
+def source_for(folder: Path, sources: Sequence[Path]) -> Path:
+    """The source of a build folder: the given source named as the folder, else ``sources/<folder name>.md``."""
+    named = [path for path in sources if path.stem == folder.name]
+    if named:
+        return named[0]
+    default = Path("sources") / f"{folder.name}.md"
+    if not default.is_file():
+        raise PublishError(f"{folder}: no source {default}", "name the source with --source SOURCE")
+    return default
+
+
+def check(folders: Sequence[Path], sources: Sequence[Path] = (), jobs: int = JOBS) -> list[Outcome]:
+    """Check every build folder: read back, compare, validate. Reports are left to :mod:`publish.check.report`."""
+    for folder in folders:
+        if not folder.is_dir():
+            raise PublishError(f"{folder}: not a build folder", "build it first: publish build SOURCE")
+    if len(folders) == 1 and len(sources) == 1:
+        documents = [(folders[0], sources[0])]
+    else:
+        documents = [(folder, source_for(folder, sources)) for folder in folders]
+    outcomes = [compare_folder(folder, source, reader.read(source)) for folder, source in documents]
+    found = {(o.folder, f.format): f.path for o in outcomes for f in o.formats if f.found}
+
+    def files(fmt: str) -> list[Path]:
+        return [path for (_, kind), path in found.items() if kind == fmt]
+
+    sound = [
+        (found[o.folder, "mp3"], found[o.folder, "vtt"], o.document)
+        for o in outcomes
+        if (o.folder, "mp3") in found and (o.folder, "vtt") in found
+    ]
+    results = validate(files("html"), files("pdf") + files("pdf-large"), files("epub"), sound, jobs)
+    for outcome in outcomes:
+        mine = {f.path for f in outcome.formats}
+        outcome.validators = [result for result in results if result.path in mine]
+    return outcomes
+
+
+def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
+    """Read back every output of ``document`` in ``folder`` and compare it with the source."""
+    log.info("check %s: reading back %d files, comparing with %s", document.name, len(FILES), source)
+    formats: list[FormatResult] = []
+    readings: dict[str, readback.Reading] = {}
+    for fmt, suffix in FILES.items():
+        path = folder / f"{document.name}{suffix}"
+        result = FormatResult(fmt, path, path.is_file())
+        formats.append(result)
+        if not result.found:
+            result.problems.append(Problem(fmt, "file", path.name, "not built"))
+            continue
+        try:
+            reading = READERS[fmt](path)
+        except Exception as exc:  # a broken file is a finding, whatever the parser raises
+            result.problems.append(Problem(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}"))
+            continue
+        readings[fmt] = reading
+        for channel in reading.channels:
+            result.channels.append((channel.name, channel.present, len(compare.clause_ids(channel, document))))
+            result.problems += compare.compare_anchors(fmt, channel, document)
+        if reading.words is not None:
+            result.words = len(reading.words)
+            expected = compare.expected_words(document, fmt)
+            result.problems += compare.compare_words(fmt, expected, reading.words, loose_spacing=fmt.startswith("pdf"))
+        anchors = ", ".join(f"{name} {count}" for name, present, count in result.channels if present)
+        words = "" if result.words is None else f", {result.words} words"
+        log.info("check %s %s: %s%s; %d problems", document.name, fmt, anchors, words, len(result.problems))
+    try:
+        data = manifest.load(folder)
+    except (OSError, ValueError) as exc:
+        data, broken = {}, f"cannot be read: {type(exc).__name__}: {exc}"
+    else:
+        broken = "not built"
+    recorded = compare.compare_manifest(data, document, readings) if data else []
+    if not data:
+        recorded.append(Problem("anchors.json", "file", manifest.NAME, broken))
+    return Outcome(folder, source, document, formats, recorded, _rows(document, readings))
+
+
+def _rows(document: Document, readings: Mapping[str, readback.Reading]) -> list[Row]:
+    def place(fmt: str, eid: str) -> str | int | None:
+        reading = readings.get(fmt)
+        return reading.places.get(eid) if reading else None
+
+    rows = []
+    for clause in document.iter_clauses():
+        eid = clause.eid
+        html_link, epub_link = place("html", eid), place("epub", eid)
+        pdf_page, large_page, start = place("pdf", eid), place("pdf-large", eid), place("mp3", eid)
+        rows.append(
+            Row(
+                eid,
+                clause.label,
+                clause.spoken_label,
+                html_link if isinstance(html_link, str) else None,
+                pdf_page if isinstance(pdf_page, int) else None,
+                large_page if isinstance(large_page, int) else None,
+                epub_link if isinstance(epub_link, str) else None,
+                start if isinstance(start, int) else None,
+            )
+        )
+    return rows
