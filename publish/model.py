@@ -75,16 +75,19 @@ class FootnoteRef:
 Inline = Text | Emphasis | Strong | Link | FootnoteRef
 
 
-def plain_text(content: tuple[Inline, ...]) -> str:
-    """The text of inline content as a reader would see it, footnote calls as their numbers."""
+def plain_text(content: tuple[Inline, ...], note_calls: bool = True) -> str:
+    """The text of inline content as a reader sees it, footnote calls as their numbers.
+
+    Without ``note_calls``, the text as it is read aloud: footnote calls are left out (the notes are read at the end).
+    """
     parts: list[str] = []
     for node in content:
         match node:
             case Text(text=text):
                 parts.append(text)
             case Emphasis(children=children) | Strong(children=children) | Link(children=children):
-                parts.append(plain_text(children))
-            case FootnoteRef(number=number):
+                parts.append(plain_text(children, note_calls))
+            case FootnoteRef(number=number) if note_calls:
                 parts.append(str(number))
     return "".join(parts)
 

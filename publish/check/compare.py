@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from publish.check.readback import Anchor, Channel, Reading
-from publish.model import Document, Emphasis, FootnoteRef, Inline, Link, Strong, Text
+from publish.model import Document, plain_text
 from publish.writers.shared import section_heading, words
 
 #: Anchors that are not clauses: containers, headings, the formula, notes and their calls, page-break markers.
@@ -70,27 +70,16 @@ def spoken_units(document: Document) -> list[tuple[str, str, str]]:
         heading = section_heading(document, section.kind)
         units.append((f"{section.eid}-heading", heading, f"{heading}."))
         for top in section.clauses:
-            units += [(c.eid, c.spoken_label, f"{c.spoken_label}. {heard(c.content)}") for c in top.walk()]
+            units += [
+                (c.eid, c.spoken_label, f"{c.spoken_label}. {plain_text(c.content, note_calls=False)}")
+                for c in top.walk()
+            ]
     if document.footnotes:
         units.append(("notes-heading", w["notes"], f"{w['notes']}."))
         for note in document.footnotes:
             label = f"{w['note']} {note.number}"
-            units.append((note.eid, label, f"{label}. {heard(note.content)}"))
+            units.append((note.eid, label, f"{label}. {plain_text(note.content, note_calls=False)}"))
     return units
-
-
-def heard(content: tuple[Inline, ...]) -> str:
-    """Inline content as read aloud: the text without footnote calls."""
-    parts: list[str] = []
-    for node in content:
-        match node:
-            case Text(text=text):
-                parts.append(text)
-            case Emphasis(children=children) | Strong(children=children) | Link(children=children):
-                parts.append(heard(children))
-            case FootnoteRef():
-                pass
-    return "".join(parts)
 
 
 def expected_words(document: Document, fmt: str) -> list[Word]:

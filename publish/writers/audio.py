@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from publish import lexicon, manifest, speech
-from publish.model import Document, Emphasis, Inline, Link, Strong, Text
+from publish.model import Document, plain_text
 from publish.outputs import write_atomic
 from publish.writers import html
 from publish.writers.audioparts import (
@@ -81,26 +81,19 @@ def spoken_units(document: Document) -> list[Unit]:
         add(f"{section.eid}-heading", heading, f"{heading}.", group)
         for top in section.clauses:
             for clause in top.walk():
-                add(clause.eid, clause.spoken_label, f"{clause.spoken_label}. {_heard(clause.content).strip()}", group)
+                add(
+                    clause.eid,
+                    clause.spoken_label,
+                    f"{clause.spoken_label}. {plain_text(clause.content, note_calls=False).strip()}",
+                    group,
+                )
     if document.footnotes:
         group = len(document.sections) + 2
         add("notes-heading", w["notes"], f"{w['notes']}.", group)
         for note in document.footnotes:
             label = f"{w['note']} {note.number}"
-            add(note.eid, label, f"{label}. {_heard(note.content).strip()}", group)
+            add(note.eid, label, f"{label}. {plain_text(note.content, note_calls=False).strip()}", group)
     return units
-
-
-def _heard(content: tuple[Inline, ...]) -> str:
-    """Inline content as it is read aloud: footnote calls are not read (the notes are read at the end)."""
-    parts: list[str] = []
-    for node in content:
-        match node:
-            case Text(text=text):
-                parts.append(text)
-            case Emphasis(children=children) | Strong(children=children) | Link(children=children):
-                parts.append(_heard(children))
-    return "".join(parts)
 
 
 def _tags(document: Document, options: Options, facts: tuple[tuple[str, str], ...]) -> Tags:
