@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import shutil
@@ -20,7 +21,7 @@ from publish.check import audio as check
 from publish.cli import main
 from publish.errors import SourceError
 from publish.model import Document
-from publish.writers import audio
+from publish.writers import audio, audioparts
 from publish.writers.audioparts import OrderedID3
 from publish.writers.shared import Options, section_heading
 
@@ -143,6 +144,48 @@ def test_manifest_records_every_units_times_as_played(seed, seed_dir):
         assert clause["audio"] == {"start": by_id[clause["eid"]]["start"], "end": by_id[clause["eid"]]["end"]}
 
 
+def test_the_pauses_between_units_are_as_designed(seed, seed_dir):
+    """Each unit is encoded on its own with its pause: half a second inside a part, a second between parts."""
+    units = audio.spoken_units(seed)
+    heard = json.loads((seed_dir / "anchors.json").read_text(encoding="utf-8"))["editions"]["audio"]["units"]
+    assert [u["id"] for u in heard] == [u.id for u in units]
+    for (unit, placed), (after, next_placed) in itertools.pairwise(zip(units, heard, strict=True)):
+        pause = audioparts.PAUSE_MS if unit.group == after.group else audioparts.GROUP_PAUSE_MS
+        gap = round((next_placed["start"] - placed["end"]) * 1000)
+        assert abs(gap - pause) <= 15, (unit.id, gap, pause)
+
+
+def test_the_tables_of_contents_nest_one_per_part(seed, seed_dir):
+    tag = ID3(seed_dir / "B9-0311-2022.mp3")
+    tocs = {frame.element_id: frame for frame in tag.getall("CTOC")}
+    top = tocs.pop("toc")
+    sections = [section.eid for section in seed.sections]
+    assert top.child_element_ids == ["preface", "formula", *[f"toc-{eid}" for eid in sections]]
+    assert list(tocs) == [f"toc-{eid}" for eid in sections]
+    for section in seed.sections:
+        toc = tocs[f"toc-{section.eid}"]
+        assert str(toc.sub_frames["TIT2"]) == section_heading(seed, section.kind)
+        assert toc.child_element_ids == [f"{section.eid}-heading", *[c.eid for t in section.clauses for c in t.walk()]]
+
+
+def test_a_part_of_more_than_255_units_is_split_into_tables_of_contents(tmp_path):
+    """ID3v2 counts a CTOC's children in one byte: 300 paragraphs make two CTOCs, and the gate reads them through."""
+    paragraphs = "\n\n".join(f"{n}. Calls for measure {n};" for n in range(1, 301))
+    source = tmp_path / "long.md"
+    source.write_text(SMALL.split("## Citations")[0] + "## Paragraphs\n\n" + paragraphs + "\n", encoding="utf-8")
+    document = reader.read(source)
+    build([source], tmp_path / "out", ["audio"], Options(speech_cache=tmp_path / "cache"))
+    mp3, vtt = _files(tmp_path / "out" / "long", "long")
+    ids, titles = expected_units(document)
+    assert len(ids) == 303
+    assert check.gate(mp3, vtt, ids, titles) == []
+    tocs = {frame.element_id: frame for frame in ID3(mp3).getall("CTOC")}
+    eid = document.sections[0].eid
+    assert tocs["toc"].child_element_ids == ["preface", "formula", f"toc-{eid}", f"toc-{eid}-2"]
+    assert [len(tocs[f"toc-{eid}"].child_element_ids), len(tocs[f"toc-{eid}-2"].child_element_ids)] == [255, 46]
+    assert str(tocs[f"toc-{eid}-2"].sub_frames["TIT2"]) == "Paragraphs (2/2)"
+
+
 def test_id3_tag_records_voice_rate_and_engine(seed_dir):
     tag = ID3(seed_dir / "B9-0311-2022.mp3")
     assert str(tag["TXXX:voice"]) == "en"
@@ -258,6 +301,7 @@ def test_editing_one_clause_respeaks_exactly_that_unit(tmp_path, session_cache, 
     assert len(new) == 1
     n = len(expected_units(small)[0])
     assert f"small: audio: speaking 1 of {n} units ({n - 1} cached) in 1 processes" in caplog.messages
+    assert f"small: audio: encoding 1 of {n} units ({n - 1} cached)" in caplog.messages
     edited = reader.read(source)
     spoken = {u.id: u.spoken for u in audio.spoken_units(edited)}["para_3"]
     assert new == {speech.cache_path(session_cache, speech.engine().key(spoken, speech.Voice("en", 175)))}
@@ -269,12 +313,23 @@ def test_a_rebuild_from_the_cache_is_byte_identical(tmp_path, session_cache, see
     with caplog.at_level(logging.INFO, logger="publish.progress"):
         build([SEED_SOURCE], tmp_path, ["audio"], Options(speech_cache=session_cache))
     assert _cached(session_cache) == before
-    assert not [m for m in caplog.messages if "speaking" in m]
+    assert not [m for m in caplog.messages if "speaking" in m or "encoding" in m]
     for name in ("B9-0311-2022.mp3", "B9-0311-2022.vtt"):
         assert (tmp_path / "B9-0311-2022" / name).read_bytes() == (seed_dir / name).read_bytes()
     fresh = json.loads((tmp_path / "B9-0311-2022" / "anchors.json").read_text(encoding="utf-8"))
     old = json.loads((seed_dir / "anchors.json").read_text(encoding="utf-8"))
     assert fresh["editions"]["audio"] == old["editions"]["audio"]
+
+
+def test_a_damaged_segment_is_encoded_again(tmp_path, small_source, small_dir):
+    cache = tmp_path / "cache"
+    build([small_source], tmp_path / "first", ["audio"], Options(speech_cache=cache))
+    segments = sorted(cache.rglob("*.mp3seg"))
+    assert len(segments) == len(audio.spoken_units(reader.read(small_source)))
+    segments[0].write_bytes(segments[0].read_bytes()[:100])  # cut short, as by a full disk
+    segments[1].write_bytes(b"")
+    build([small_source], tmp_path / "second", ["audio"], Options(speech_cache=cache))
+    assert (tmp_path / "second" / "small" / "small.mp3").read_bytes() == (small_dir / "small.mp3").read_bytes()
 
 
 def test_speaking_afresh_gives_the_same_bytes(tmp_path, small_source, small_dir):

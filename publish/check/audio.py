@@ -118,7 +118,12 @@ def ffprobe_chapters(mp3: Path) -> tuple[list[Chapter], int]:
 
 
 def id3_chapters(mp3: Path) -> tuple[list[Chapter], list[str]]:
-    """The CHAP frames in file order, and the child element ids of the top-level CTOC."""
+    """The CHAP frames in file order, and the chapters the tables of contents list, read depth-first.
+
+    The top-level CTOC's children are chapters or nested CTOCs (one per part of
+    the document); a child that is neither, or a CTOC met twice, is listed as
+    ``"?<element id>"`` so that the comparison with the anchors fails on it.
+    """
     try:
         tag = ID3(mp3)
     except ID3NoHeaderError:
@@ -128,8 +133,23 @@ def id3_chapters(mp3: Path) -> tuple[list[Chapter], list[str]]:
                 frame.start_time, frame.end_time)
         for frame in tag.getall("CHAP")
     ]  # fmt: skip
-    tocs = [frame for frame in tag.getall("CTOC") if frame.flags & 1]  # CTOCFlags.TOP_LEVEL
-    return chapters, list(tocs[0].child_element_ids) if tocs else []
+    tocs = {frame.element_id: frame for frame in tag.getall("CTOC")}
+    tops = [frame for frame in tocs.values() if frame.flags & 1]  # CTOCFlags.TOP_LEVEL
+    known = {chapter.id for chapter in chapters}
+    listed: list[str] = []
+    seen: set[str] = set()
+
+    def walk(element_id: str) -> None:
+        if element_id in tocs and element_id not in seen:
+            seen.add(element_id)
+            for child in tocs[element_id].child_element_ids:
+                walk(child)
+        else:
+            listed.append(element_id if element_id in known else f"?{element_id}")
+
+    if tops:
+        walk(tops[0].element_id)
+    return chapters, listed
 
 
 def webvtt_cues(vtt: Path) -> list[Cue]:
@@ -202,7 +222,7 @@ def gate(mp3: Path, vtt: Path, ids: Sequence[str], titles: Sequence[str] | None 
     if [c.id for c in chapters] != list(ids):
         fail("id3", where, f"CHAP element ids {_diff([c.id for c in chapters], ids)}")
     if toc != list(ids):
-        fail("id3", where, f"CTOC child ids {_diff(toc, ids)}")
+        fail("id3", where, f"chapters listed by the CTOCs {_diff(toc, ids)}")
     if [(c.title, c.start, c.end) for c in chapters] != [(c.title, c.start, c.end) for c in probed]:
         fail("id3", where, "CHAP frames differ from the chapters ffprobe lists (titles or times)")
     if [c.start for c in chapters] != sorted(c.start for c in chapters):

@@ -13,6 +13,7 @@ from which the EPUB's media overlays are built.
 
 from __future__ import annotations
 
+import itertools
 import os
 from importlib import metadata
 from pathlib import Path
@@ -26,11 +27,11 @@ from publish.writers.audioparts import (
     Tags,
     Timeline,
     Unit,
-    assemble,
-    encode_mp3,
+    encode_segments,
+    id3_bytes,
     id3_tag,
-    read_pcm,
-    tagged_mp3,
+    pauses,
+    place,
     webvtt,
 )
 from publish.writers.shared import Options, output_path, section_heading, words
@@ -45,12 +46,13 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     voice = speech.Voice(options.voice or document.metadata.language.lower(), options.rate)
     units = spoken_units(document)
     cache_dir = speech_cache(options, out_dir)
-    wavs, _ = speech.speak([unit.spoken for unit in units], voice, cache_dir, _cores(), f"{document.name}: audio")
-    timeline = assemble(units, [read_pcm(path) for path in wavs])
+    label = f"{document.name}: audio"
+    wavs, _ = speech.speak([unit.spoken for unit in units], voice, cache_dir, _cores(), label)
+    timeline = place(units, encode_segments(wavs, pauses(units), _cores(), label))
     engine = speech.engine()
     facts = (("voice", voice.voice), ("rate", f"{voice.rate} words per minute"), ("eSpeak NG", engine.espeak_ng))
-    mp3 = tagged_mp3(encode_mp3(timeline.pcm), id3_tag(timeline, _tags(document, options, facts)))
-    mp3_path = write_atomic(output_path(document, out_dir, SUFFIX), mp3)
+    tag = id3_bytes(id3_tag(units, timeline, _tags(document, options, facts)))
+    mp3_path = write_atomic(output_path(document, out_dir, SUFFIX), itertools.chain([tag], timeline.mp3_frames()))
     note = f"{document.metadata.reference}: {document.metadata.title}. " + ", ".join(f"{k}: {v}" for k, v in facts)
     vtt_path = write_atomic(output_path(document, out_dir, VTT_SUFFIX), webvtt(timeline, note))
     _record(document, out_dir, timeline, voice, engine, mp3_path, vtt_path)
@@ -70,13 +72,14 @@ def spoken_units(document: Document) -> list[Unit]:
     say = lexicon.load(meta.language).apply
     units: list[Unit] = []
 
-    def add(unit_id: str, title: str, caption: str, group: int) -> None:
+    def add(unit_id: str, title: str, caption: str, group: str) -> None:
         units.append(Unit(unit_id, title, caption, say(caption), group))
 
     title = f"{meta.doc_type} {meta.reference}"
-    add("preface", title, f"{title}, {meta.issued_by}. {meta.title}. {w['procedure']} {meta.procedure}.", 0)
-    add(html.FORMULA_ID, document.formula, document.formula, 1)
-    for group, section in enumerate(document.sections, 2):
+    add("preface", title, f"{title}, {meta.issued_by}. {meta.title}. {w['procedure']} {meta.procedure}.", "preface")
+    add(html.FORMULA_ID, document.formula, document.formula, html.FORMULA_ID)
+    for section in document.sections:
+        group = section.eid
         heading = section_heading(document, section.kind)
         add(f"{section.eid}-heading", heading, f"{heading}.", group)
         for top in section.clauses:
@@ -88,7 +91,7 @@ def spoken_units(document: Document) -> list[Unit]:
                     group,
                 )
     if document.footnotes:
-        group = len(document.sections) + 2
+        group = "notes"
         add("notes-heading", w["notes"], f"{w['notes']}.", group)
         for note in document.footnotes:
             label = f"{w['note']} {note.number}"

@@ -1,24 +1,41 @@
-"""Building blocks of the audio edition: join spoken units on one timeline, encode MP3 with ID3 chapters, write WebVTT.
+"""Building blocks of the audio edition: MP3 segments per unit, one timeline, ID3 chapters, WebVTT.
 
-Everything here is pure (bytes in, bytes out), so a rebuild from the same WAVs
-is byte-identical. One :class:`Timeline` is the single source of truth for
-where each unit is heard; the MP3's chapters, the WebVTT cues and the
-manifest's times are all read from it.
+Each unit's speech (trimmed) and the pause after it is encoded on its own into
+whole MP3 frames, a *segment*, cached beside the unit's WAV: editing one clause
+re-encodes only that clause, and the MP3 is the segments one after the other,
+written as a stream (a long document is never held in memory as PCM). A player
+decoding the joined frames plays each segment's speech :data:`ENCODER_DELAY`
+samples after the segment's first frame, so every unit's place is exact to the
+sample. One :class:`Timeline` is the single source of truth for where each unit
+is heard; the MP3's chapters, the WebVTT cues and the manifest's times are all
+read from it. Encoding is deterministic, so a rebuild is byte-identical.
 """
 
 from __future__ import annotations
 
 import array
+import hashlib
 import io
+import itertools
+import logging
+import os
+import struct
 import sys
 import wave
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import lameenc
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, TXXX, WXXX, CTOCFlags
 from mutagen.id3._tags import save_frame
+
+from publish.outputs import write_atomic
+
+progress = logging.getLogger("publish.progress")
 
 SAMPLE_RATE = 22050
 #: MP3 bit rate in kbit/s: plenty for speech at 22.05 kHz mono.
@@ -26,8 +43,21 @@ BIT_RATE = 48
 #: LAME's algorithm quality (0 best … 9 fastest): its default, 5; 2 takes 1.5 times as long for speech.
 QUALITY = 5
 #: Samples a decoder plays before the first encoded sample: lameenc writes no gapless (Xing/LAME) header,
-#: so players start 576 + 529 samples (≈ 50 ms) late and every time is shifted by this much.
+#: so players start 576 + 529 samples (≈ 50 ms) late. The same holds for each segment of a joined MP3.
 ENCODER_DELAY = 1105
+#: Samples one MP3 frame decodes to (MPEG-2 Layer III at 22.05 kHz), and a frame's size in bytes without padding.
+FRAME_SAMPLES = 576
+FRAME_BYTES = 72 * BIT_RATE * 1000 // SAMPLE_RATE
+#: An encoded segment plays its samples plus 1152 to 1727 more (the encoder delay, then padding to whole frames):
+#: the silence encoded after a unit's speech is its pause less the middle of that range, so pauses are ±13 ms.
+SEGMENT_OVERHEAD = 1440
+#: ID3v2 allows at most this many children per table of contents (CTOC); longer sections get several.
+CTOC_MAX = 255
+#: Bumped when the way a WAV becomes a segment changes beyond the settings in its cache key.
+SEGMENT_PROTOCOL = "publish-segment-1"
+#: A cached segment starts with this magic, then the samples of speech and the frames (two little-endian uint32).
+_SEGMENT_HEADER = struct.Struct("<4sII")
+_SEGMENT_MAGIC = b"PSG1"
 #: A sample louder than this (of 32767) is speech when trimming a unit's silence.
 SILENCE = 64
 #: Silence kept before a unit's first and after its last loud sample, in ms.
@@ -50,14 +80,16 @@ class Unit:
     ``id`` is its anchor (the same in every edition), ``title`` its spoken label
     (the chapter title), ``caption`` the text shown while it is heard (label first,
     as spoken), ``spoken`` what eSpeak NG reads (the caption with the lexicon
-    applied), ``group`` the section it belongs to (a longer pause between groups).
+    applied), ``group`` the id of the part it belongs to (the title block, the
+    formula, a section, the notes): a longer pause between parts, and each part
+    of more than one unit has its own table of contents in the ID3 tag.
     """
 
     id: str
     title: str
     caption: str
     spoken: str
-    group: int
+    group: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +104,35 @@ class Placed:
 
 
 @dataclass(frozen=True, slots=True)
-class Timeline:
-    """The assembled speech (16-bit mono PCM) and every unit's place in it; ``duration`` in ms as played."""
+class Segment:
+    """A unit's speech and the pause after it, encoded on its own: a cached file of whole MP3 frames.
 
-    pcm: bytes
+    ``speech`` is the samples of speech it begins with, ``frames`` the MP3 frames
+    it holds; a player plays ``frames * FRAME_SAMPLES`` samples for it, the speech
+    from :data:`ENCODER_DELAY` on.
+    """
+
+    path: Path
+    speech: int
+    frames: int
+
+    @property
+    def played(self) -> int:
+        return self.frames * FRAME_SAMPLES
+
+    def mp3(self) -> bytes:
+        """The segment's MP3 frames."""
+        with self.path.open("rb") as handle:
+            handle.seek(_SEGMENT_HEADER.size)
+            return handle.read()
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Every unit's place as players play the MP3, and the segments it is made of; ``duration`` in ms."""
+
     units: tuple[Placed, ...]
+    segments: tuple[Segment, ...]
     duration: int
 
     def chapters(self) -> list[tuple[str, str, int, int]]:
@@ -84,6 +140,11 @@ class Timeline:
         starts = [0] + [unit.start for unit in self.units[1:]]
         ends = starts[1:] + [self.duration]
         return [(u.id, u.title, s, e) for u, s, e in zip(self.units, starts, ends, strict=True)]
+
+    def mp3_frames(self) -> Iterator[bytes]:
+        """The MP3 frames of every segment in order, one segment at a time."""
+        for segment in self.segments:
+            yield segment.mp3()
 
 
 def read_pcm(path: Path) -> bytes:
@@ -108,25 +169,92 @@ def trim(pcm: bytes) -> bytes:
 
 
 def _ms(samples: int) -> int:
-    """Samples of the encoded PCM → ms as a player plays them (after the encoder delay)."""
-    return round((samples + ENCODER_DELAY) * 1000 / SAMPLE_RATE)
+    return round(samples * 1000 / SAMPLE_RATE)
 
 
-def assemble(units: Sequence[Unit], pcms: Sequence[bytes]) -> Timeline:
-    """Join the units' trimmed speech with pauses; each unit's place is exact to the sample, then rounded to ms."""
-    parts: list[bytes] = []
+def pauses(units: Sequence[Unit]) -> list[int]:
+    """The pause after each unit in ms: longer before a new group and after the last unit."""
+    return [
+        GROUP_PAUSE_MS if index == len(units) - 1 or units[index + 1].group != unit.group else PAUSE_MS
+        for index, unit in enumerate(units)
+    ]
+
+
+def segment_path(wav: Path, pause_ms: int) -> Path:
+    """Where the segment of ``wav`` followed by ``pause_ms`` of silence is cached: beside the WAV, keyed by the
+    WAV's own cache key, the pause and everything else the encoding depends on."""
+    settings = (SEGMENT_PROTOCOL, wav.stem, pause_ms, SILENCE, LEAD_MS, TAIL_MS, SEGMENT_OVERHEAD, BIT_RATE,
+                SAMPLE_RATE, QUALITY, _lameenc_version())  # fmt: skip
+    key = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:32]
+    return wav.with_name(f"{wav.stem}.{key}.mp3seg")
+
+
+@cache
+def _lameenc_version() -> str:
+    return metadata.version("lameenc")
+
+
+def encode_segments(wavs: Sequence[Path], pauses_ms: Sequence[int], jobs: int, label: str) -> list[Segment]:
+    """The segment of each WAV and pause, from the cache or encoded now (``jobs`` at a time: LAME runs in
+    threads, as lameenc releases the GIL while it encodes)."""
+    paths = [segment_path(wav, pause) for wav, pause in zip(wavs, pauses_ms, strict=True)]
+    found = [load_segment(path) for path in paths]
+    todo = [index for index, segment in enumerate(found) if segment is None]
+    if todo:
+        progress.info("%s: encoding %d of %d units (%d cached)", label, len(todo), len(wavs), len(wavs) - len(todo))
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            made = pool.map(lambda i: encode_segment(wavs[i], pauses_ms[i], paths[i]), todo)
+            for index, segment in zip(todo, made, strict=True):
+                found[index] = segment
+    return [segment for segment in found if segment is not None]
+
+
+def load_segment(path: Path) -> Segment | None:
+    """The cached segment at ``path``, or None when there is none (or it is not one: then it is made again)."""
+    try:
+        with path.open("rb") as handle:
+            magic, speech, frames = _SEGMENT_HEADER.unpack(handle.read(_SEGMENT_HEADER.size))
+            size = os.fstat(handle.fileno()).st_size
+    except (OSError, struct.error):
+        return None
+    if magic != _SEGMENT_MAGIC or not frames or size < _SEGMENT_HEADER.size + frames * FRAME_BYTES:
+        return None
+    return Segment(path, speech, frames)
+
+
+def encode_segment(wav: Path, pause_ms: int, path: Path) -> Segment:
+    """Encode ``wav``'s trimmed speech and ``pause_ms`` of silence into the segment file ``path`` (atomically)."""
+    speech = trim(read_pcm(wav))
+    silence = max(0, pause_ms * SAMPLE_RATE // 1000 - SEGMENT_OVERHEAD)
+    mp3 = encode_mp3(speech + b"\0\0" * silence)
+    segment = Segment(path, len(speech) // 2, count_frames(mp3))
+    write_atomic(path, _SEGMENT_HEADER.pack(_SEGMENT_MAGIC, segment.speech, segment.frames) + mp3)
+    return segment
+
+
+def count_frames(mp3: bytes) -> int:
+    """The frames of an MP3 stream as :func:`encode_mp3` writes it (no tags), read from each frame's header."""
+    at = frames = 0
+    while at < len(mp3):
+        header = int.from_bytes(mp3[at : at + 4], "big")
+        if header >> 21 != 0x7FF:
+            raise ValueError(f"no MP3 frame header at byte {at}")
+        at += FRAME_BYTES + (header >> 9 & 1)  # the padding bit adds a byte
+        frames += 1
+    if at != len(mp3):
+        raise ValueError("the last MP3 frame is cut short")
+    return frames
+
+
+def place(units: Sequence[Unit], segments: Sequence[Segment]) -> Timeline:
+    """Put the units' segments one after the other; each unit's speech is placed exactly, then rounded to ms."""
     placed: list[Placed] = []
-    at = 0  # samples
-    for index, (unit, pcm) in enumerate(zip(units, pcms, strict=True)):
-        speech = trim(pcm)
-        start, at = at, at + len(speech) // 2
-        placed.append(Placed(unit.id, unit.title, unit.caption, _ms(start), _ms(at)))
-        last = index == len(units) - 1
-        pause = GROUP_PAUSE_MS if last or units[index + 1].group != unit.group else PAUSE_MS
-        silence = pause * SAMPLE_RATE // 1000
-        parts += [speech, b"\0\0" * silence]
-        at += silence
-    return Timeline(b"".join(parts), tuple(placed), _ms(at))
+    at = 0  # samples played
+    for unit, segment in zip(units, segments, strict=True):
+        start = at + ENCODER_DELAY
+        placed.append(Placed(unit.id, unit.title, unit.caption, _ms(start), _ms(start + segment.speech)))
+        at += segment.played
+    return Timeline(tuple(placed), tuple(segments), _ms(at))
 
 
 def encode_mp3(pcm: bytes) -> bytes:
@@ -170,8 +298,16 @@ class Tags:
     link: str = ""
 
 
-def id3_tag(timeline: Timeline, tags: Tags) -> OrderedID3:
-    """The ID3v2.4 tag: text frames, a CTOC listing every chapter, then one CHAP per unit in time order."""
+def id3_tag(units: Sequence[Unit], timeline: Timeline, tags: Tags) -> OrderedID3:
+    """The ID3v2.4 tag: text frames, the tables of contents (CTOC), then one CHAP per unit in time order.
+
+    The top-level CTOC lists the parts in order: a part of one unit (the title
+    block, the formula) as its chapter, any other part (a section with its
+    heading, the notes) as a CTOC of its own, titled as the part's first unit,
+    that lists its chapters, split into CTOCs of :data:`CTOC_MAX` chapters
+    (ID3v2's limit) when longer. Read depth-first, the CTOCs list every chapter
+    once, in time order.
+    """
     tag = OrderedID3()
     tag.add(TIT2(encoding=3, text=tags.title))
     tag.add(TALB(encoding=3, text=tags.album))
@@ -184,16 +320,27 @@ def id3_tag(timeline: Timeline, tags: Tags) -> OrderedID3:
     tag.add(TSSE(encoding=3, text=tags.encoder))
     for description, value in tags.facts:
         tag.add(TXXX(encoding=3, desc=description, text=value))
-    chapters = timeline.chapters()
-    tag.add(
-        CTOC(
-            element_id="toc",
-            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=[chapter_id for chapter_id, *_ in chapters],
-            sub_frames=[TIT2(encoding=3, text=tags.contents)],
-        )
-    )
-    for chapter_id, title, start, end in chapters:
+    top: list[str] = []
+    parts: list[CTOC] = []
+    for group, members in itertools.groupby(units, key=lambda unit: unit.group):
+        part = list(members)
+        ids = [unit.id for unit in part]
+        if len(ids) == 1:
+            top.append(ids[0])
+            continue
+        title = part[0].title
+        chunks = [ids[at : at + CTOC_MAX] for at in range(0, len(ids), CTOC_MAX)]
+        for number, chunk in enumerate(chunks, 1):
+            element_id = f"toc-{group}" + (f"-{number}" if number > 1 else "")
+            label = title if len(chunks) == 1 else f"{title} ({number}/{len(chunks)})"
+            parts.append(_ctoc(element_id, chunk, label))
+            top.append(element_id)
+    if len(top) > CTOC_MAX:
+        raise ValueError(f"{len(top)} parts: an ID3 table of contents lists at most {CTOC_MAX}")
+    tag.add(_ctoc("toc", top, tags.contents, top_level=True))
+    for part in parts:
+        tag.add(part)
+    for chapter_id, title, start, end in timeline.chapters():
         sub_frames: list[object] = [TIT2(encoding=3, text=title)]
         if tags.link:
             sub_frames.append(WXXX(encoding=3, desc="", url=tags.link.format(id=chapter_id)))
@@ -201,9 +348,15 @@ def id3_tag(timeline: Timeline, tags: Tags) -> OrderedID3:
     return tag
 
 
-def tagged_mp3(mp3: bytes, tag: ID3) -> bytes:
-    """``mp3`` with ``tag`` in front (no padding, no ID3v1)."""
-    buffer = io.BytesIO(mp3)
+def _ctoc(element_id: str, children: Sequence[str], title: str, top_level: bool = False) -> CTOC:
+    flags = CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if top_level else 0)
+    return CTOC(element_id=element_id, flags=flags, child_element_ids=list(children),
+                sub_frames=[TIT2(encoding=3, text=title)])  # fmt: skip
+
+
+def id3_bytes(tag: ID3) -> bytes:
+    """The tag as it goes in front of the MP3 frames (ID3v2.4, no padding, no ID3v1)."""
+    buffer = io.BytesIO()
     tag.save(buffer, v1=0, v2_version=4, padding=lambda info: 0)
     return buffer.getvalue()
 
