@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,16 @@ def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(tmp_path
         outputs.write_atomic(target, b"half")
     assert target.read_bytes() == b"good"
     assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_building_the_other_formats_does_not_import_weasyprint(tmp_path):
+    """WeasyPrint takes half a second to import: only the PDF writer pays for it (bench/README.md)."""
+    script = (
+        "import sys\n"
+        "from publish.cli import main\n"
+        f"code = main(['build', '-q', '--to', 'html', '-o', {str(tmp_path)!r}, {str(SEED_SOURCE)!r}])\n"
+        "print(code, 'weasyprint' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "False"], done.stderr
+    assert (tmp_path / "B9-0311-2022" / "B9-0311-2022.html").is_file()

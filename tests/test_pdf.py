@@ -14,7 +14,7 @@ from publish import reader
 from publish.check.pdfread import PdfReading
 from publish.model import Document
 from publish.writers import html as html_writer
-from publish.writers import pdf
+from publish.writers import pdf, weasy
 from publish.writers.shared import Options, section_heading
 
 EDITIONS = {"pdf": "", "pdf-large": "-large-print"}
@@ -255,7 +255,7 @@ def test_a_clause_longer_than_a_page_is_still_one_element(long_clause):
 
 def test_without_the_merge_the_long_clause_would_be_two_elements(long_clause, tmp_path, monkeypatch):
     document, _ = long_clause
-    monkeypatch.setattr(pdf, "_continuations", lambda laid_out: iter(()))
+    monkeypatch.setattr(weasy, "continuations", lambda laid_out: iter(()))
     path = tmp_path / "split.pdf"
     path.write_bytes(pdf.render(document, Options()).pdf)
     with PdfReading(path) as reading:

@@ -20,8 +20,8 @@ from mutagen.id3 import ID3
 from publish.build import build
 from publish.check import html as check_html
 from publish.errors import PublishError
-from publish.writers.pdf import ThemeFetcher
 from publish.writers.shared import THEMES_DIR, Options
+from publish.writers.weasy import ThemeFetcher
 
 NAME = SEED_SOURCE.stem
 EPOCH = "1700000000"

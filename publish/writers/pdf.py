@@ -9,21 +9,15 @@ anchors and the same text, styled by ``themes/<theme>-print.css`` (and, for larg
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
-import weasyprint
 from lxml import html
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from publish import manifest
 from publish.anchors import PREFACE, footnote_ref_eid
-from publish.errors import PublishError
 from publish.model import Document, Inline, Link, plain_text
 from publish.outputs import write_atomic
 from publish.writers.html import print_page
@@ -82,70 +76,36 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
 
 def render(document: Document, options: Options, flavour: str = STANDARD.flavour) -> Rendered:
     """Render one edition; WeasyPrint errors (a missing language, say) fail the build."""
+    from publish.writers import weasy  # imports WeasyPrint (half a second): only when a PDF is rendered
+
     root = print_page(document, options, flavour)
-    laid_out, raw = _lay_out(document, root, options.themes_dir)
-    split = {element.get("id") for _, element in _continuations(laid_out)}
+
+    def lay_out() -> tuple[Any, bytes]:
+        page = html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
+        return weasy.lay_out(document.name, page, options.themes_dir, PDF_VARIANT)
+
+    laid_out, raw = lay_out()
+    split = {element.get("id") for _, element in weasy.continuations(laid_out)}
     if split:
         # WeasyPrint moves an unbreakable block to a fresh page before it gives up and breaks it, leaving a blank
         # page: let such a long clause start where it falls and break; its parts are merged into one element.
         for element in root.iter():
             if element.get("id") in split:
                 element.set("class", f"{element.get('class', '')} long".strip())
-        laid_out, raw = _lay_out(document, root, options.themes_dir)
+        laid_out, raw = lay_out()
     anchor_pages: dict[str, int] = {}
     for number, laid_page in enumerate(laid_out.pages, 1):
         for anchor in laid_page.anchors:
             anchor_pages.setdefault(anchor, number)
     facts = Finish(
         link_labels=link_labels(document),
-        continued_pages=tuple(index for index, _ in _continuations(laid_out)),
+        continued_pages=tuple(index for index, _ in weasy.continuations(laid_out)),
         reference=document.metadata.reference,
         language=document.metadata.language,
         publisher=document.metadata.issued_by,
     )
     starts = page_starts(element_anchors(document), anchor_pages, len(laid_out.pages))
     return Rendered(finish(raw, facts), anchor_pages, starts)
-
-
-class ThemeFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that reads only files inside the themes folder: no network, no other file.
-
-    A source cannot carry raw HTML, so only a theme can ask for a resource (a font, an image, an
-    ``@import``); anything else is refused, and the refusal stops the rendering.
-    """
-
-    def __init__(self, themes_dir: Path) -> None:
-        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
-        self.root = themes_dir.resolve()
-
-    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
-        """The bytes of a theme file; anything else raises :class:`PublishError`."""
-        parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise PublishError(f"refused to fetch '{url}': WeasyPrint may read only the theme's files")
-        path = Path(url2pathname(parts.path)).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise PublishError(f"refused to fetch '{url}': not a file inside {self.root}")
-        return URLFetcherResponse(url, body=path.read_bytes())
-
-
-def _lay_out(document: Document, root: html.HtmlElement, themes_dir: Path) -> tuple[weasyprint.Document, bytes]:
-    page = html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
-    errors = _ErrorLog()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(errors)
-    try:
-        fetcher = ThemeFetcher(themes_dir)
-        source = weasyprint.HTML(string=page, base_url=themes_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
-        laid_out = source.render(pdf_variant=PDF_VARIANT)
-        raw = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
-    except FatalURLFetchingError as exc:
-        raise PublishError(f"{document.name}: {exc.__cause__ or exc}") from None
-    finally:
-        logger.removeHandler(errors)
-    if errors.messages:
-        raise PublishError(f"{document.name}: WeasyPrint: {'; '.join(errors.messages)}")
-    return laid_out, raw
 
 
 def element_anchors(document: Document) -> list[str]:
@@ -201,35 +161,3 @@ def _links_in(content: tuple[Inline, ...]) -> Iterator[Link]:
             yield node
         children = getattr(node, "children", ())
         yield from _links_in(children)
-
-
-def _continuations(laid_out: weasyprint.Document) -> Iterator[tuple[int, Any]]:
-    """(0-based page, element) for each page whose first block continues the last block of the page before.
-
-    Reads WeasyPrint's page boxes (pinned version): the print page's blocks are the body's children.
-    """
-    previous = None
-    for index, laid_page in enumerate(laid_out.pages):
-        blocks = [box.element for box in _body(laid_page._page_box).children]
-        if blocks and previous is not None and blocks[0] is previous:
-            yield index, previous
-        previous = blocks[-1] if blocks else None
-
-
-def _body(page_box: Any) -> Any:
-    root = page_box.children[0]
-    body = root.children[0] if root.element_tag == "html" and root.children else None
-    if body is None or body.element_tag != "body":
-        raise PublishError("WeasyPrint laid out a page without the body box: check the pinned version")
-    return body
-
-
-class _ErrorLog(logging.Handler):
-    """Collects WeasyPrint's error messages."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
