@@ -108,13 +108,14 @@ class Segment:
     """A unit's speech and the pause after it, encoded on its own: a cached file of whole MP3 frames.
 
     ``speech`` is the samples of speech it begins with, ``frames`` the MP3 frames
-    it holds; a player plays ``frames * FRAME_SAMPLES`` samples for it, the speech
-    from :data:`ENCODER_DELAY` on.
+    it holds (``size`` bytes); a player plays ``frames * FRAME_SAMPLES`` samples
+    for it, the speech from :data:`ENCODER_DELAY` on.
     """
 
     path: Path
     speech: int
     frames: int
+    size: int
 
     @property
     def played(self) -> int:
@@ -217,9 +218,10 @@ def load_segment(path: Path) -> Segment | None:
             size = os.fstat(handle.fileno()).st_size
     except (OSError, struct.error):
         return None
-    if magic != _SEGMENT_MAGIC or not frames or size < _SEGMENT_HEADER.size + frames * FRAME_BYTES:
+    size -= _SEGMENT_HEADER.size
+    if magic != _SEGMENT_MAGIC or not frames or not frames * FRAME_BYTES <= size <= frames * (FRAME_BYTES + 1):
         return None
-    return Segment(path, speech, frames)
+    return Segment(path, speech, frames, size)
 
 
 def encode_segment(wav: Path, pause_ms: int, path: Path) -> Segment:
@@ -227,7 +229,7 @@ def encode_segment(wav: Path, pause_ms: int, path: Path) -> Segment:
     speech = trim(read_pcm(wav))
     silence = max(0, pause_ms * SAMPLE_RATE // 1000 - SEGMENT_OVERHEAD)
     mp3 = encode_mp3(speech + b"\0\0" * silence)
-    segment = Segment(path, len(speech) // 2, count_frames(mp3))
+    segment = Segment(path, len(speech) // 2, count_frames(mp3), len(mp3))
     write_atomic(path, _SEGMENT_HEADER.pack(_SEGMENT_MAGIC, segment.speech, segment.frames) + mp3)
     return segment
 
@@ -254,7 +256,10 @@ def place(units: Sequence[Unit], segments: Sequence[Segment]) -> Timeline:
         start = at + ENCODER_DELAY
         placed.append(Placed(unit.id, unit.title, unit.caption, _ms(start), _ms(start + segment.speech)))
         at += segment.played
-    return Timeline(tuple(placed), tuple(segments), _ms(at))
+    # Players without a frame count (no Xing header) estimate the duration from the size and the bit rate, a
+    # little short of the frames' length: no chapter or clip may end after the audio as they measure it.
+    estimate = sum(segment.size for segment in segments) * 8 // BIT_RATE
+    return Timeline(tuple(placed), tuple(segments), min(at * 1000 // SAMPLE_RATE, estimate))
 
 
 def encode_mp3(pcm: bytes) -> bytes:
