@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -86,3 +87,14 @@ def built(tmp_path_factory: pytest.TempPathFactory, small_source: Path) -> Path:
     out = tmp_path_factory.mktemp("build")
     build([SEED_SOURCE, small_source], out)
     return out
+
+
+def seed_words() -> list[str]:
+    """The words of the official seed text in order, without the recital and paragraph labels ("A.", "3.")."""
+    words = []
+    for line in SEED_TEXT.read_text(encoding="utf-8").splitlines():
+        line_words = line.split()
+        if line_words and re.fullmatch(r"[A-Z]{1,2}\.|\d+\.", line_words[0]):
+            line_words = line_words[1:]
+        words += line_words
+    return words

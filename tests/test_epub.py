@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import SEED_SOURCE, SEED_TEXT
+from conftest import SEED_SOURCE, seed_words
 from lxml import etree
 
 from publish import manifest, reader
@@ -104,16 +104,6 @@ def _drop(element: etree._Element) -> None:
     else:
         parent.text = (parent.text or "") + tail
     parent.remove(element)
-
-
-def _seed_words() -> list[str]:
-    words = []
-    for line in SEED_TEXT.read_text(encoding="utf-8").splitlines():
-        line_words = line.split()
-        if line_words and re.fullmatch(r"[A-Z]{1,2}\.|\d+\.", line_words[0]):
-            line_words = line_words[1:]
-        words += line_words
-    return words
 
 
 def _broken_copy(source: Path, target: Path, name: str, old: str | re.Pattern[str], new: str) -> Path:
@@ -400,7 +390,7 @@ def test_page_breaks_never_take_the_text_around_them(seed):
 
 
 def test_text_content_gives_the_seeds_words_in_order(seed_package):
-    assert _text_words(seed_package) == _seed_words()
+    assert _text_words(seed_package) == seed_words()
 
 
 def test_package_and_every_document_declare_the_language(seed_package):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from conftest import SEED_TEXT
+from conftest import seed_words
 from lxml import html
 
 from publish.model import ClauseKind
@@ -86,18 +84,8 @@ def _page_words(page) -> list[str]:
     return (preface + " " + main).split()
 
 
-def _seed_words() -> list[str]:
-    words = []
-    for line in SEED_TEXT.read_text(encoding="utf-8").splitlines():
-        line_words = line.split()
-        if line_words and re.fullmatch(r"[A-Z]{1,2}\.|\d+\.", line_words[0]):
-            line_words = line_words[1:]
-        words += line_words
-    return words
-
-
 def test_main_content_has_the_seeds_words_in_order(seed_page):
-    assert _page_words(seed_page) == _seed_words()
+    assert _page_words(seed_page) == seed_words()
 
 
 def test_points_nest_inside_their_clause_with_their_own_anchor(small_page):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from conftest import SEED_TEXT, SMALL
+from conftest import SMALL, seed_words
 from lxml import html
 
 from publish import reader
@@ -144,16 +143,6 @@ def test_links_sit_in_link_elements_and_are_described_by_spoken_labels(built, sm
     }
 
 
-def _seed_words() -> list[str]:
-    words = []
-    for line in SEED_TEXT.read_text(encoding="utf-8").splitlines():
-        line_words = line.split()
-        if line_words and re.fullmatch(r"[A-Z]{1,2}\.|\d+\.", line_words[0]):
-            line_words = line_words[1:]
-        words += line_words
-    return words
-
-
 def _without_print_words(words: list[str], document: Document) -> list[str]:
     """Drop, in order, the words the print page adds to the seed: document type, headings, labels."""
     added = f"{document.metadata.doc_type} · {document.metadata.issued_by}".split()
@@ -174,7 +163,7 @@ def _without_print_words(words: list[str], document: Document) -> list[str]:
 def test_pdftotext_gives_the_seeds_words_in_the_seeds_order(built, seed, edition):
     with PdfReading(_path(built, "B9-0311-2022", edition)) as reading:
         words = reading.words()
-    assert _without_print_words(words, seed) == _seed_words()
+    assert _without_print_words(words, seed) == seed_words()
 
 
 def test_large_print_text_is_at_least_18_pt_and_the_standard_edition_is_smaller(built):

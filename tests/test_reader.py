@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from conftest import SEED_TEXT, SMALL
+from conftest import SMALL, seed_words
 
 from publish import reader
 from publish.errors import SourceError
@@ -52,22 +51,12 @@ def test_seed_paragraph_3_keeps_its_run_on_second_sentence(seed):
     assert para_3.text.endswith("to leave the People's Republic of China;")
 
 
-def _seed_words_without_labels() -> list[str]:
-    words = []
-    for line in SEED_TEXT.read_text(encoding="utf-8").splitlines():
-        line_words = line.split()
-        if line_words and re.fullmatch(r"[A-Z]{1,2}\.|\d+\.", line_words[0]):
-            line_words = line_words[1:]
-        words += line_words
-    return words
-
-
 def test_seed_model_holds_every_word_of_the_seed_in_order(seed):
     meta = seed.metadata
     words = [meta.reference, *meta.title.split(), f"({meta.procedure})", *seed.formula.split()]
     for clause in seed.iter_clauses():
         words += clause.text.split()
-    assert words == _seed_words_without_labels()
+    assert words == seed_words()
 
 
 def test_points_nest_under_their_clause_with_anchors_and_spoken_labels():
