@@ -9,14 +9,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> Path:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], clear_stale: bool = True) -> Path:
     """Write ``data`` (bytes, or chunks of bytes written as they come) to a temporary file beside ``path``, then
     rename it into place.
 
-    Temporary files a killed build left for the same path are removed first.
+    Temporary files a killed build left for the same path are removed first, unless ``clear_stale`` is false:
+    in a cache shared by builds running at once, such a file may be another build's, about to be renamed.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp") if clear_stale else ():
         stale.unlink(missing_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

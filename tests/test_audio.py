@@ -332,6 +332,18 @@ def test_a_damaged_segment_is_encoded_again(tmp_path, small_source, small_dir):
     assert (tmp_path / "second" / "small" / "small.mp3").read_bytes() == (small_dir / "small.mp3").read_bytes()
 
 
+def test_encoding_a_segment_leaves_another_builds_temporary_file_alone(tmp_path, session_cache):
+    """Builds of several documents share the cache (make -j) and may encode the same heading at once."""
+    wav = tmp_path / next(session_cache.rglob("*.wav")).name
+    shutil.copy(next(session_cache.rglob(wav.name)), wav)
+    path = audioparts.segment_path(wav, audioparts.PAUSE_MS)
+    other = path.with_name(f".{path.name}.other.tmp")  # another build's, about to be renamed into place
+    other.write_bytes(b"partial")
+    segment = audioparts.encode_segment(wav, audioparts.PAUSE_MS, path)
+    assert other.read_bytes() == b"partial"
+    assert audioparts.load_segment(path) == segment
+
+
 def test_speaking_afresh_gives_the_same_bytes(tmp_path, small_source, small_dir):
     """Each unit is spoken in a fresh process, so a cold cache speaks every unit exactly as before."""
     build([small_source], tmp_path, ["audio"], Options(speech_cache=tmp_path / "cache"))

@@ -230,7 +230,9 @@ def encode_segment(wav: Path, pause_ms: int, path: Path) -> Segment:
     silence = max(0, pause_ms * SAMPLE_RATE // 1000 - SEGMENT_OVERHEAD)
     mp3 = encode_mp3(speech + b"\0\0" * silence)
     segment = Segment(path, len(speech) // 2, count_frames(mp3), len(mp3))
-    write_atomic(path, _SEGMENT_HEADER.pack(_SEGMENT_MAGIC, segment.speech, segment.frames) + mp3)
+    # Builds of several documents share the cache and may encode the same unit (a heading) at once: each writes
+    # its own temporary file, and neither removes the other's.
+    write_atomic(path, _SEGMENT_HEADER.pack(_SEGMENT_MAGIC, segment.speech, segment.frames) + mp3, clear_stale=False)
     return segment
 
 
