@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from publish.errors import PublishError
 from publish.model import Document, SectionKind
 
-#: The repository's theme folder: plain CSS files, one per theme and flavour.
-THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
+
+def _themes_dir() -> Path:
+    """``themes/`` of the checkout the package runs from, else where a wheel installs it: ``<prefix>/share``."""
+    checkout = Path(__file__).resolve().parents[2] / "themes"
+    return checkout if checkout.is_dir() else Path(sys.prefix) / "share" / "publish" / "themes"
+
+
+#: The theme folder: plain CSS files, one per theme and flavour.
+THEMES_DIR = _themes_dir()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,64 @@
+"""Installed from a wheel, without the checkout: the package finds its themes, lexicons and checks, and builds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED_SOURCE
+
+PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built offline (no build isolation: setuptools is a test dependency)."""
+    wheels = tmp_path_factory.mktemp("wheels")
+    subprocess.run([*PIP, "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-w", str(wheels)], check=True)
+    return next(wheels.glob("publish-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A new virtual environment with the project's wheel installed (not editable); the dependencies are the
+    test environment's, put on its path by a ``.pth`` file (so nothing is downloaded)."""
+    venv = tmp_path_factory.mktemp("install") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    Path(site, "deps.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    subprocess.run([*PIP, "--python", str(python), "install", "--no-deps", str(wheel)], check=True)
+    return venv
+
+
+def test_the_wheel_carries_every_theme_lexicon_and_the_pdf_check(wheel):
+    """What the package reads besides its code: the themes (as data), the lexicons, veraPDF's PDF/UA check."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    themes = {f"publish-0.1.0.data/data/share/publish/themes/{css.name}" for css in (ROOT / "themes").glob("*.css")}
+    lexicons = {f"publish/lexicons/{tsv.name}" for tsv in (ROOT / "publish" / "lexicons").glob("*.tsv")}
+    assert themes and lexicons
+    assert themes | lexicons | {"publish/check/verapdf/VeraUA.java"} <= names
+
+
+def test_an_installed_wheel_builds_every_format_outside_the_checkout(installed, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    source = tmp_path / "B9-0311-2022.md"
+    source.write_bytes(SEED_SOURCE.read_bytes())
+    where = subprocess.run([installed / "bin" / "python", "-c", "import publish; print(publish.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert Path(where).is_relative_to(installed), where
+    done = subprocess.run([installed / "bin" / "publish", "build", "-q", "-o", "out", source.name],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "out" / "B9-0311-2022"
+    suffixes = (".html", ".pdf", "-large-print.pdf", ".mp3", ".vtt", ".epub")
+    assert {path.name for path in folder.iterdir()} == {f"B9-0311-2022{s}" for s in suffixes} | {"anchors.json"}
+    theme = (ROOT / "themes" / "default.css").read_text(encoding="utf-8")
+    assert theme.strip().splitlines()[-1] in (folder / "B9-0311-2022.html").read_text(encoding="utf-8")
