@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -17,10 +18,16 @@ PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's wheel, built offline (no build isolation: setuptools is a test dependency)."""
-    wheels = tmp_path_factory.mktemp("wheels")
-    subprocess.run([*PIP, "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-w", str(wheels)], check=True)
-    return next(wheels.glob("publish-*.whl"))
+    """The project's wheel, built offline (no build isolation: setuptools is a test dependency) from a copy of the
+    files it is made of, so that setuptools' own build/ and egg-info stay out of the checkout."""
+    folder = tmp_path_factory.mktemp("wheel")
+    tree = folder / "tree"
+    for name in ("publish", "themes"):
+        shutil.copytree(ROOT / name, tree / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
+    subprocess.run([*PIP, "wheel", str(tree), "--no-deps", "--no-build-isolation", "-w", str(folder)], check=True)
+    return next(folder.glob("publish-*.whl"))
 
 
 @pytest.fixture(scope="module")
