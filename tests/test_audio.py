@@ -225,6 +225,15 @@ def _rename(tag: ID3, old: str, new: str) -> None:
             tag.add(frame)
 
 
+def _unlist(tag: ID3, element_id: str) -> None:
+    """Take a chapter out of the (nested) table of contents that lists it."""
+    for frame in tag.getall("CTOC"):
+        if element_id in frame.child_element_ids:
+            frame.child_element_ids.remove(element_id)
+            return
+    raise AssertionError(f"no CTOC lists {element_id}")
+
+
 @pytest.mark.parametrize(
     ("change", "check_name"),
     [
@@ -232,8 +241,9 @@ def _rename(tag: ID3, old: str, new: str) -> None:
         (lambda tag: _shift(tag, "rec_B__point_a", -150), "onset"),
         (lambda tag: setattr(tag.getall("CHAP")[6], "end_time", tag.getall("CHAP")[6].end_time - 100), "timeline"),
         (lambda tag: _rename(tag, "para_3", "para_99"), "id3"),
+        (lambda tag: _unlist(tag, "para_3"), "id3"),
     ],
-    ids=["chapter-late", "chapter-early", "gap", "wrong-anchor"],
+    ids=["chapter-late", "chapter-early", "gap", "wrong-anchor", "not-in-a-toc"],
 )
 def test_the_gate_bites_on_a_broken_tag(small, small_dir, tmp_path, change, check_name):
     ids, titles = expected_units(small)
