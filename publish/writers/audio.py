@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import os
-from importlib import metadata
 from pathlib import Path
 
 from publish import lexicon, manifest, speech
@@ -30,6 +29,7 @@ from publish.writers.audioparts import (
     encode_segments,
     id3_bytes,
     id3_tag,
+    lameenc_version,
     pauses,
     place,
     webvtt,
@@ -46,9 +46,9 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     voice = speech.Voice(options.voice or document.metadata.language.lower(), options.rate)
     units = spoken_units(document)
     cache_dir = speech_cache(options, out_dir)
-    label = f"{document.name}: audio"
-    wavs, _ = speech.speak([unit.spoken for unit in units], voice, cache_dir, _cores(), label)
-    timeline = place(units, encode_segments(wavs, pauses(units), _cores(), label))
+    label, jobs = f"{document.name}: audio", _cores()
+    wavs, _ = speech.speak([unit.spoken for unit in units], voice, cache_dir, jobs, label)
+    timeline = place(units, encode_segments(wavs, pauses(units), jobs, label))
     engine = speech.engine()
     facts = (("voice", voice.voice), ("rate", f"{voice.rate} words per minute"), ("eSpeak NG", engine.espeak_ng))
     tag = id3_bytes(id3_tag(units, timeline, _tags(document, options, facts)))
@@ -101,7 +101,7 @@ def spoken_units(document: Document) -> list[Unit]:
 
 def _tags(document: Document, options: Options, facts: tuple[tuple[str, str], ...]) -> Tags:
     meta = document.metadata
-    encoder = f"lameenc {metadata.version('lameenc')}, {BIT_RATE} kbit/s mono"
+    encoder = f"lameenc {lameenc_version()}, {BIT_RATE} kbit/s mono"
     link = f"{document.name}{html.SUFFIX}#{{id}}" if "html" in options.formats else ""
     return Tags(
         title=meta.title,

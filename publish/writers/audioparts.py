@@ -185,13 +185,14 @@ def segment_path(wav: Path, pause_ms: int) -> Path:
     """Where the segment of ``wav`` followed by ``pause_ms`` of silence is cached: beside the WAV, keyed by the
     WAV's own cache key, the pause and everything else the encoding depends on."""
     settings = (SEGMENT_PROTOCOL, wav.stem, pause_ms, SILENCE, LEAD_MS, TAIL_MS, SEGMENT_OVERHEAD, BIT_RATE,
-                SAMPLE_RATE, QUALITY, _lameenc_version())  # fmt: skip
+                SAMPLE_RATE, QUALITY, lameenc_version())  # fmt: skip
     key = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:32]
     return wav.with_name(f"{wav.stem}.{key}.mp3seg")
 
 
 @cache
-def _lameenc_version() -> str:
+def lameenc_version() -> str:
+    """The encoder's version: in the segments' cache key and the MP3's TSSE frame."""
     return metadata.version("lameenc")
 
 
