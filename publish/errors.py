@@ -36,3 +36,7 @@ class SourceError(PublishError):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
         return f"{where}: {self.message}"
+
+
+class EditionError(PublishError):
+    """One edition of a document could not be made: a build writes the other editions, then fails naming it."""

@@ -33,7 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from publish.errors import PublishError
+from publish.errors import EditionError
 
 progress = logging.getLogger("publish.progress")
 
@@ -52,17 +52,19 @@ TIMEOUT = 60.0
 ATTEMPTS = 3
 #: A WAV must last at least this share of the time the text's words take at the rate.
 MIN_SHARE = 0.3
-#: ... and at most this many times that time, plus ``MAX_EXTRA`` seconds.
+#: ... and at most this many times the time its spoken words (:func:`spoken_words`) take, plus ``MAX_EXTRA`` seconds.
 MAX_SHARE = 4.0
 MAX_EXTRA = 3.0
+#: Characters other than digits that make about one spoken word, in a long token eSpeak NG reads in parts.
+CHARS_PER_WORD = 4
 
 
 #: The folder holding the ``publish`` package, for the speaking processes' import path.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 
 
-class SpeechError(PublishError):
-    """Speech could not be produced (no engine, or every attempt failed)."""
+class SpeechError(EditionError):
+    """Speech could not be produced (no engine, or every attempt failed): the audio edition cannot be made."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,34 +146,43 @@ def cache_path(cache_dir: Path, key: str) -> Path:
 
 
 def speak(
-    texts: Sequence[str], voice: Voice, cache_dir: Path, jobs: int = 0, label: str = "speech"
+    texts: Sequence[str],
+    voice: Voice,
+    cache_dir: Path,
+    jobs: int = 0,
+    label: str = "speech",
+    names: Sequence[str] = (),
 ) -> tuple[list[Path], Report]:
     """Speak every text (cached ones are reused); return the WAV of each, in order, and a report.
 
     ``jobs`` is the number of processes at a time (0: one per core). Progress
-    lines name ``label`` (e.g. the document).
+    lines name ``label`` (e.g. the document); a text that cannot be spoken is
+    named in the error by its entry in ``names`` (e.g. its anchor), else by its start.
     """
     started = time.perf_counter()
     eng = engine()
     report = Report()
     paths = [cache_path(cache_dir, eng.key(text, voice)) for text in texts]
     todo: dict[Path, str] = {}
-    for text, path in zip(texts, paths, strict=True):
+    called: dict[Path, str] = {}
+    for index, (text, path) in enumerate(zip(texts, paths, strict=True)):
         if path in todo or (path.is_file() and not check_wav(path, text, voice.rate)):
             continue
         todo[path] = text  # not cached, or a cached file that cannot be the speech: speak it (again)
+        called[path] = names[index] if index < len(names) else f"{text[:60]!r}…"
     report.cached = len(texts) - len(todo)
     if todo:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         progress.info("%s: speaking %d of %d units (%d cached) in %d processes", label, len(todo), len(texts),
                       report.cached, jobs)  # fmt: skip
-        _run(todo, voice, jobs, report, label)
+        _run(todo, called, voice, jobs, report, label)
     report.seconds = time.perf_counter() - started
     return paths, report
 
 
-def _run(todo: dict[Path, str], voice: Voice, jobs: int, report: Report, label: str) -> None:
-    """Speak ``todo`` (cache path → text) with up to ``jobs`` processes at a time, retrying failures."""
+def _run(todo: dict[Path, str], called: dict[Path, str], voice: Voice, jobs: int, report: Report, label: str) -> None:
+    """Speak ``todo`` (cache path → text) with up to ``jobs`` processes at a time, retrying failures; a text that
+    fails every attempt is an error naming it as ``called`` says."""
     queue: list[tuple[Path, str, int]] = [(path, text, 1) for path, text in todo.items()]
     running: list[_Attempt] = []
     done, total, step = 0, len(todo), max(1, len(todo) // 10)
@@ -197,7 +208,7 @@ def _run(todo: dict[Path, str], voice: Voice, jobs: int, report: Report, label: 
                     progress.info("%s: retrying in a new process (%s)", label, outcome)
                     queue.append((job.path, job.text, job.attempt + 1))
                 else:
-                    raise SpeechError(f"could not speak {job.text[:60]!r}… after {ATTEMPTS} attempts: {outcome}")
+                    raise SpeechError(f"could not speak {called[job.path]} after {ATTEMPTS} attempts: {outcome}")
     finally:
         for job in running:
             job.kill()
@@ -281,10 +292,26 @@ def check_wav(path: Path, text: str, rate: int) -> str:
     if path.stat().st_size < 44 + frames * width * channels:  # 44: the header Python's wave module writes
         return f"truncated WAV: {path.stat().st_size} bytes for {frames} frames"
     seconds = frames / framerate
-    expected = max(1, len(text.split())) / rate * 60
-    if not MIN_SHARE * expected <= seconds <= MAX_SHARE * expected + MAX_EXTRA:
-        return f"implausible length {seconds:.2f} s for {len(text.split())} words at {rate} words/min"
+    tokens = len(text.split())
+    least = MIN_SHARE * max(1, tokens) / rate * 60
+    most = MAX_SHARE * max(1.0, spoken_words(text)) / rate * 60 + MAX_EXTRA
+    if not least <= seconds <= most:
+        return f"implausible length {seconds:.2f} s for {tokens} words at {rate} words/min ({least:.1f}–{most:.1f} s)"
     return ""
+
+
+def spoken_words(text: str) -> float:
+    """About how many words eSpeak NG says at most for ``text``: the upper bound of a plausible length.
+
+    A token counts as one word, or, when longer, as one word per digit (a number is read as words: "362" is
+    "three hundred and sixty-two") plus one per :data:`CHARS_PER_WORD` other characters (a long token, such as
+    an address or a reference the lexicon leaves alone, is read or spelled in parts).
+    """
+    total = 0.0
+    for token in text.split():
+        digits = sum(char.isdigit() for char in token)
+        total += max(1.0, digits + (len(token) - digits) / CHARS_PER_WORD)
+    return total
 
 
 def _wheel_paths() -> tuple[str, str]:

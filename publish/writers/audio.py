@@ -47,7 +47,8 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     units = spoken_units(document)
     cache_dir = speech_cache(options, out_dir)
     label, jobs = f"{document.name}: audio", _cores()
-    wavs, _ = speech.speak([unit.spoken for unit in units], voice, cache_dir, jobs, label)
+    names = [f"{unit.id} ({unit.title})" for unit in units]
+    wavs, _ = speech.speak([unit.spoken for unit in units], voice, cache_dir, jobs, label, names)
     timeline = place(units, encode_segments(wavs, pauses(units), jobs, label))
     engine = speech.engine()
     facts = (("voice", voice.voice), ("rate", f"{voice.rate} words per minute"), ("eSpeak NG", engine.espeak_ng))
