@@ -10,7 +10,8 @@ carries the EPUB Accessibility 1.1 metadata. Media overlays
 audio edition's narration, one SMIL ``<par>`` per spoken unit, highlighting each
 unit while it is heard; a build without a current narration in the manifest
 (``--to epub`` alone) has the audio writer speak it, so the EPUB is always the
-same, with overlays. Two builds of one source are byte-identical: the
+same, with overlays (or, when the audio edition could not be made in this build, without them,
+claiming no auditory access). Two builds of one source are byte-identical: the
 identifier is derived from the reference, the dates from ``SOURCE_DATE_EPOCH`` or
 the source (see :func:`modified`), and the ZIP entries have fixed times and order.
 """
@@ -32,7 +33,7 @@ from publish import manifest
 from publish.errors import PublishError
 from publish.model import Document, Metadata
 from publish.outputs import write_atomic
-from publish.writers import epuboverlay, pdf
+from publish.writers import audio, epuboverlay, pdf
 from publish.writers.epuboverlay import SMIL, SMIL_ID, Narration
 from publish.writers.epubparts import (
     CONTENT,
@@ -61,7 +62,11 @@ progress = logging.getLogger("publish.progress")
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     """Write ``<out_dir>/<name>.epub`` and record the edition and each clause's place in the manifest."""
     pages = page_starts(manifest.load(out_dir)) or pdf_page_starts(document, options)
-    narration = epuboverlay.narration(document, out_dir, options)
+    if audio.NAME in options.failed:
+        narration = None
+        progress.info("%s: epub: without media overlays, as the audio edition could not be made", document.name)
+    else:
+        narration = epuboverlay.narration(document, out_dir, options)
     when = modified(document.metadata, os.environ)
     path = write_atomic(output_path(document, out_dir, SUFFIX), render(document, options, pages, when, narration))
     facts = {
@@ -75,9 +80,11 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
             "audio": f"EPUB/{narration.audio_href}",
             "duration": narration.duration / 1000,
             "narrator": narration.narrator,
-        },
+        }
+        if narration
+        else None,
     }
-    pars = {clip.id for clip in narration.clips}
+    pars = {clip.id for clip in narration.clips} if narration else set()
     links = {
         clause.eid: {"href": f"EPUB/{CONTENT}#{clause.eid}"}
         | ({"par": f"EPUB/{SMIL}#{epuboverlay.par_id(clause.eid)}"} if clause.eid in pars else {})

@@ -36,6 +36,9 @@ class Options:
     rate: int = 175
     #: Cache of spoken units; ``None``: ``$PUBLISH_SPEECH_CACHE``, else ``<out>/.cache/speech`` (beside the documents).
     speech_cache: Path | None = None
+    #: Writers (by name) whose edition of this document could not be made in this build: a writer that would use
+    #: it goes without (the EPUB's media overlays without the audio edition).
+    failed: tuple[str, ...] = ()
 
 
 #: Headings of the sections, by language. Only English for now.
