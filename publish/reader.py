@@ -72,7 +72,8 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
 
 _FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-_WHITESPACE = re.compile(r"\s+")
+#: Layout white space, folded to one space; other spaces (U+00A0 in "20 000") are the text's own and kept.
+_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def markdown() -> MarkdownIt:

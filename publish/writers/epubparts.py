@@ -23,7 +23,7 @@ from lxml import etree
 
 from publish.model import Clause, Document, Part
 from publish.writers import html
-from publish.writers.shared import section_heading, words
+from publish.writers.shared import document_title, section_heading, words
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -67,7 +67,7 @@ class TocEntry:
 def content_document(document: Document, pages: Sequence[PageStart]) -> bytes:
     """The resolution as one XHTML content document, with a page break marker where each page starts."""
     meta = document.metadata
-    root = _xhtml_root(meta.language, f"{meta.reference}: {meta.title}")
+    root = _xhtml_root(meta.language, document_title(document))
     body = _x(root, "body")
     body.append(_to_xhtml(html.preface_element(document)))
     main = _x(body, "main", {"id": "main"})

@@ -31,7 +31,7 @@ from publish.model import (
     Text,
 )
 from publish.outputs import write_atomic
-from publish.writers.shared import Options, output_path, section_heading, theme_css, words
+from publish.writers.shared import Options, document_title, output_path, section_heading, theme_css, words
 
 NAME = "html"
 #: The id of the formula paragraph ("The European Parliament,"), a unit of its own in audio.
@@ -69,7 +69,7 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     head = _sub(root, "head")
     _sub(head, "meta", charset="utf-8")
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    _sub(head, "title").text = f"{meta.reference}: {meta.title}"
+    _sub(head, "title").text = document_title(document)
     _sub(
         head,
         "meta",
@@ -247,7 +247,7 @@ def append_inlines(parent: etree._Element, content: tuple[Inline, ...]) -> None:
 
 
 def _procedure(meta: Metadata) -> str:
-    """" (2022/2700(RSP))" after the reference, or "" for a document without a procedure."""
+    """ " (2022/2700(RSP))" after the reference, or "" for a document without a procedure."""
     return f" ({meta.procedure})" if meta.procedure else ""
 
 
@@ -292,7 +292,7 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     root = _el("html", lang=meta.language)
     head = _sub(root, "head")
     _sub(head, "meta", charset="utf-8")
-    _sub(head, "title").text = f"{meta.reference}: {meta.title}"
+    _sub(head, "title").text = document_title(document)
     _sub(head, "meta", name="description", content=f"{meta.doc_type} {meta.reference}{_procedure(meta)}")
     _sub(head, "meta", name="author", content=meta.issued_by)
     if meta.date:
