@@ -4,8 +4,10 @@ The convention is frozen (OASIS LegalDocML naming convention, section 5.4, with
 its abbreviations): citations ``cit_1`` (counted: they carry no number),
 recitals ``rec_A``, paragraphs ``para_3``, points ``para_3__point_a``, nested
 points ``para_3__point_a__point_i``, unnumbered indents ``para_3__indent_1``;
-containers ``preface``, ``preamble``, ``cits``, ``recs``, ``body``; footnotes
-``authorialNote_1``. One string is then valid as an HTML id, an EPUB fragment,
+containers ``preface``, ``preamble``, ``cits``, ``recs``, ``body``; a subheading
+between clauses ``hcontainer_1`` (counted through the document; like the other
+containers it is not part of the anchors of the clauses it heads, so adding a
+subheading renames no clause); footnotes ``authorialNote_1``. One string is then valid as an HTML id, an EPUB fragment,
 a SMIL text target, a PDF named destination, an ID3 chapter id and a WebVTT cue id.
 """
 
@@ -49,6 +51,16 @@ def clause_eid(kind: ClauseKind, num: str, parent: str | None = None) -> str:
     """The anchor of a clause numbered ``num`` (a cleaned label or a count) inside ``parent``."""
     own = f"{ELEMENT_REF[kind]}_{num}"
     return f"{parent}__{own}" if parent else own
+
+
+def subheading_eid(number: int) -> str:
+    """The anchor of the document's ``number``-th subheading (a heading container)."""
+    return f"hcontainer_{number}"
+
+
+def heading_eid(eid: str) -> str:
+    """The id of the heading of container ``eid`` where the heading and its container are apart: ``recs-heading``."""
+    return f"{eid}-heading"
 
 
 def footnote_eid(number: int) -> str:

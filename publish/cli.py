@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import logging
 import sys
 from collections.abc import Sequence
@@ -39,7 +40,16 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("text", type=Path, metavar="TEXT_FILE", help="the resolution's text (UTF-8)")
     i.add_argument("-o", "--output", type=Path, help="write the source here (default: standard output)")
     i.add_argument("--lenient", action="store_true", help="keep lines that cannot be placed, with a warning")
-    i.add_argument("--language", default="en", help="the text's language, a BCP 47 tag (default: en)")
+    i.add_argument(
+        "--language", help="the text's language, a BCP 47 tag (default: the file name's, as in …_FR.txt, else en)"
+    )
+    i.add_argument(
+        "--reference", help="the document reference, e.g. RC-B9-0310/2022 (default: the text's, else the file name's)"
+    )
+    i.add_argument("--procedure", help="the procedure, e.g. 2022/2700(RSP) (default: the text's, if it has one)")
+    i.add_argument("--type", dest="doc_type", help="the document type (default: the text's, else from the reference)")
+    i.add_argument("--title", help="the title (default: the text's)")
+    i.add_argument("--date", type=_iso_date, help="the document's date, YYYY-MM-DD (default: the title's)")
 
     a = commands.add_parser("anchors", help="list a source's clauses: anchor, label, spoken label, line")
     a.add_argument("source", type=Path, metavar="SOURCE")
@@ -63,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             options = Options(theme=args.theme, themes_dir=args.themes_dir, voice=args.voice, rate=args.rate)
             build(args.sources, args.out, args.to or (), options)
         elif args.command == "import":
-            _import(args.text, args.output, args.lenient, args.language)
+            given = importer.Given(args.reference, args.procedure, args.doc_type, args.title, args.date)
+            _import(args.text, args.output, args.lenient, args.language, given)
         elif args.command == "anchors":
             document = reader.read(args.source)
             for clause in document.iter_clauses():
@@ -80,8 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _import(text: Path, output: Path | None, lenient: bool, language: str) -> None:
-    imported = importer.import_file(text, lenient=lenient, language=language)
+def _iso_date(text: str) -> str:
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _import(text: Path, output: Path | None, lenient: bool, language: str | None, given: importer.Given) -> None:
+    imported = importer.import_file(text, lenient=lenient, language=language, given=given)
     for notice in imported.warnings:
         print(f"{text}:{notice.line}: warning: {notice.message}", file=sys.stderr)
     if output is None:

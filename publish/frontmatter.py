@@ -14,7 +14,7 @@ from publish.model import Metadata
 #: Every key the front matter may hold: key → (required, what it is).
 KEYS: dict[str, tuple[bool, str]] = {
     "reference": (True, "the document reference, e.g. B9-0311/2022"),
-    "procedure": (True, "the procedure file, e.g. 2022/2700(RSP)"),
+    "procedure": (False, "the procedure file, e.g. 2022/2700(RSP)"),
     "type": (True, "the document type, e.g. Motion for a resolution"),
     "title": (True, "the title as printed"),
     "language": (True, "the language, a BCP 47 tag such as en"),
@@ -24,6 +24,8 @@ KEYS: dict[str, tuple[bool, str]] = {
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: White space a value may be wrapped or indented with; a no-break space inside a value is part of it.
+_LAYOUT_SPACE = re.compile(r"[ \t\r\n]+")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
@@ -71,7 +73,7 @@ def read_front_matter(text: str, path: Path, first_line: int) -> Metadata:
             raise SourceError(path, lines["date"], f"date '{values['date']}' is not YYYY-MM-DD") from None
     return Metadata(
         reference=values["reference"],
-        procedure=values["procedure"],
+        procedure=values.get("procedure", ""),
         doc_type=values["type"],
         title=values["title"],
         language=values["language"],
@@ -91,7 +93,7 @@ def _scalar(key: str, node: yaml.Node, path: Path, line: int) -> str:
         raise SourceError(
             path, line, f"front matter '{key}' must be text, not {kind} '{node.value}'", "put the value in quotes"
         )
-    return " ".join(node.value.split())
+    return " ".join(_LAYOUT_SPACE.split(node.value.strip(" \t\r\n")))
 
 
 def _keys_hint() -> str:

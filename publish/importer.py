@@ -11,9 +11,10 @@ keeps them, joined to the clause before, with a warning).
 
 from __future__ import annotations
 
+import datetime
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -26,15 +27,62 @@ from publish.labels import BULLETS, Label, LabelStyle, find_label, first_value, 
 BULLET_CHARS = BULLETS + "\u2014\u25aa\u25cf\u00b7"
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
-_REFERENCE = re.compile(r"(?:RC-)?[AB]\d{1,2}-\d{4}/\d{4}")
-_PROCEDURE = re.compile(r"\((\d{4}/\d{4}\([A-Z]{3}\))\)")
-_FORMULA = re.compile(r"The European Parliament,?")
+#: Hyphens and dashes a reference or a label may be printed with (U+2011 NON-BREAKING HYPHEN on the Parliament's web
+#: pages), and spaces other than the ASCII space (U+00A0 NO-BREAK SPACE, thin and narrow spaces). The text keeps them;
+#: only the copy the importer recognises structure in has them as "-" and " ".
+HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
+SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_PROBE = str.maketrans(HYPHENS + SPACES, "-" * len(HYPHENS) + " " * len(SPACES))
+_LAYOUT_SPACE = re.compile(r"[ \t\f\v]+")
+
+#: Document references: motions and reports (B9-0311/2022, A9-0123/2022), joint motions (RC-B9-0310/2022), texts
+#: adopted (P9_TA(2022)0237, P9_TA-PROV(2022)0237); in a probe (ASCII hyphens). A reference may carry "/REV1".
+_MOTION = re.compile(r"(?<![A-Za-z])((?:RC-)?[AB]\d{1,2}-\d{4}/\d{4})(?:/REV\d*)?")
+_ADOPTED = re.compile(r"(?<![A-Za-z0-9])(P\d{1,2}_TA(?:-PROV)?\(\d{4}\)\d{4})")
+#: The Parliament's file names: B-9-2022-0311_EN, RC-9-2022-0310_EN, TA-9-2022-0237_EN, A-9-2022-0100_EN.
+_FILE_NAME = re.compile(
+    r"(?P<kind>RC|TA|A|B)-(?P<term>\d{1,2})-(?P<year>\d{4})-(?P<number>\d{4})(?:_(?P<lang>[A-Z]{2}))?"
+)
+_PROCEDURE = re.compile(r"\((\d{4}/\d{4}) ?\(([A-Z]{3})\)\)")
+_FORMULA = re.compile(r"The European Parliament ?,?")
+_TITLE_START = re.compile(
+    r"(European Parliament (legislative )?(resolution|decision|recommendation)|(Joint )?[Mm]otion for a resolution"
+    r"|Decision|Recommendation|on) "
+)
+_TITLE_DATE = re.compile(
+    r"^European Parliament (?:legislative )?(?:resolution|decision|recommendation) of (\d{1,2}) ([A-Z][a-z]+) (\d{4})\b"
+)
+#: A point's label glued to its text, as in "(a)to formulate".
+_GLUED_POINT = re.compile(r"\([a-z]{1,4}\)(?=[A-Za-z])")
+_DATE_LINE = re.compile(r"(\d{1,2}) ([A-Z][a-z]+) (\d{4})")
+_TYPE_LINES = {
+    "motion for a resolution": "Motion for a resolution",
+    "joint motion for a resolution": "Joint motion for a resolution",
+    "motion for a european parliament resolution": "Motion for a resolution",
+    "texts adopted": "Text adopted",
+}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+         "November", "December"),
+        1,
+    )
+}  # fmt: skip
 _RULE = re.compile(r"[_\-–—]{5,}")
 _FURNITURE = re.compile(
     r"(RE\\\d+[A-Z]{2}\.docx|PE\d+\.\d+(v\d+-\d+)?|\d+/\d+|[A-Z]{2} United in diversity [A-Z]{2}|[A-Z]{2})"
 )
 _FOOTNOTE_TEXT = re.compile(r"(?:\[(\d+)\]|\((\d+)\)|(\d+)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s+(\S.*)")
-_FOOTNOTE_CALL = re.compile(r"\[(\d+)\]|(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+#: Footnote calls: "[1]", a superscript "¹" after a word, or "(1)" right after a word or a year, as the Parliament's
+#: pages print them ("industries(1),", "of 15 March 2023(2)"). A "(3)" is a call only where the next note's number
+#: is due, and never after a space or a number of one to three digits: "point (1)", "Rule 37(3)" are text.
+_FOOTNOTE_CALL = re.compile(r"\[(\d+)\]|(?<=\S)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)|(?<=[^\s(\[])\((\d{1,3})\)(?=[\s,.;:)]|$)")
+_SHORT_NUMBER_BEFORE = re.compile(r"(?<!\d)\d{1,3}$")
+#: A subheading is a line of at most this many characters.
+_HEADING_MAX = 150
+#: An upper-level subheading is numbered in Roman numerals: "I. ECONOMIC GROWTH".
+_MAJOR_HEADING = re.compile(r"[IVXL]+\. ")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&])")
 _WIDTH = 100
 
@@ -45,6 +93,17 @@ class Notice:
 
     line: int
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """Front-matter facts given on the command line; each one wins over what the text or its file name says."""
+
+    reference: str | None = None
+    procedure: str | None = None
+    doc_type: str | None = None
+    title: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +125,16 @@ class _Clause:
 
     @property
     def text(self) -> str:
-        return " ".join(" ".join(self.parts).split())
+        return _fold(" ".join(self.parts))
+
+
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    """A subheading between clauses: its text, line and level (1, or 2 below a level-1 one)."""
+
+    text: str
+    line: int
+    level: int
 
 
 @dataclass
@@ -74,10 +142,12 @@ class _Sections:
     citations: list[_Clause] = field(default_factory=list)
     recitals: list[_Clause] = field(default_factory=list)
     paragraphs: list[_Clause] = field(default_factory=list)
+    #: Subheadings by section name, each with the number of the section's clauses before it.
+    headings: dict[str, list[tuple[int, _Heading]]] = field(default_factory=dict)
 
 
-def import_file(path: Path, lenient: bool = False, language: str = "en") -> Imported:
-    """Import the text file at ``path``."""
+def import_file(path: Path, lenient: bool = False, language: str | None = None, given: Given | None = None) -> Imported:
+    """Import the text file at ``path``; see :func:`import_text`."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -93,23 +163,56 @@ def import_file(path: Path, lenient: bool = False, language: str = "en") -> Impo
         raise SourceError(
             path, line, f"not UTF-8 (byte 0x{data[exc.start]:02x})", "convert it first, e.g. iconv -f cp1252 -t utf-8"
         ) from None
-    return import_text(text, path, lenient=lenient, language=language)
+    return import_text(text, path, lenient=lenient, language=language, given=given)
 
 
-def import_text(text: str, path: Path, lenient: bool = False, language: str = "en") -> Imported:
-    """Import a resolution's text; ``path`` names it in errors and warnings."""
-    return _Importer(path, lenient, language).run(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+def import_text(
+    text: str, path: Path, lenient: bool = False, language: str | None = None, given: Given | None = None
+) -> Imported:
+    """Import a resolution's text; ``path`` names it in errors and warnings, and its name may give the reference.
+
+    ``language`` defaults to the file name's (``…_FR.txt``), else English; ``given`` facts win over the text's.
+    """
+    language = language or language_from_name(path) or "en"
+    importer = _Importer(path, lenient, language, given or Given())
+    return importer.run(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def reference_from_name(path: Path) -> str | None:
+    """The reference a file named as the Parliament names its documents stands for, if it is so named.
+
+    ``B-9-2022-0311_EN.txt`` → B9-0311/2022, ``RC-9-2022-0310_EN`` → RC-B9-0310/2022,
+    ``TA-9-2022-0237_EN`` → P9_TA(2022)0237, ``A-9-2022-0100_EN`` → A9-0100/2022.
+    """
+    match = _FILE_NAME.fullmatch(path.name.split(".")[0])
+    if match is None:
+        return None
+    kind, term, year, number = match["kind"], match["term"], match["year"], match["number"]
+    if kind == "TA":
+        return f"P{term}_TA({year}){number}"
+    return f"{'RC-B' if kind == 'RC' else kind}{term}-{number}/{year}"
+
+
+def language_from_name(path: Path) -> str | None:
+    """The language of a file named as the Parliament does (``B-9-2022-0311_FR.txt`` → fr), if it is so named."""
+    match = _FILE_NAME.fullmatch(path.name.split(".")[0])
+    return match["lang"].lower() if match and match["lang"] else None
 
 
 class _Importer:
-    def __init__(self, path: Path, lenient: bool, language: str) -> None:
+    def __init__(self, path: Path, lenient: bool, language: str, given: Given) -> None:
         self.path = path
         self.lenient = lenient
         self.language = language
+        self.given = given
+        self.header_notes: list[str] = []
         self.warnings: list[Notice] = []
         self.sections = _Sections()
         self.notes: dict[str, list[str]] = {}
         self.note_lines: dict[str, int] = {}
+        self.pending: list[_Heading] = []  # subheadings waiting for the clause they head
+        self.unseparated: list[Notice] = []  # clauses not set apart by a blank line
+        self.separated = 0
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Notice(line, message))
@@ -121,11 +224,11 @@ class _Importer:
 
     def run(self, text: str) -> Imported:
         lines = text.split("\n")
-        formula_at = next((n for n, line in enumerate(lines) if _FORMULA.fullmatch(line.strip())), None)
+        formula_at = next((n for n, line in enumerate(lines) if _FORMULA.fullmatch(_probe(line).strip())), None)
         if formula_at is None:
             raise self.error(0, "no formula ('The European Parliament,') found", "is this the text of a resolution?")
         metadata = self._header(lines[:formula_at])
-        formula = lines[formula_at].strip()
+        formula = _fold(lines[formula_at])
         self._body(lines, formula_at + 1)
         if not (self.sections.recitals or self.sections.paragraphs or self.sections.citations):
             raise self.error(formula_at + 1, "no clauses found after the formula")
@@ -137,62 +240,76 @@ class _Importer:
         return Imported(source, tuple(sorted(self.warnings, key=lambda w: w.line)))
 
     def _header(self, lines: list[str]) -> dict[str, str]:
-        reference = procedure = None
-        doc_type = None
-        title: list[str] = []
+        """The front matter from the lines before the formula, the facts given and the file's name."""
+        found = _Header()
         for number, raw in enumerate(lines, 1):
-            line = " ".join(raw.split())
-            if not line:
-                continue
-            procedure_match = _PROCEDURE.search(line)
-            if reference is None and _REFERENCE.fullmatch(line):
-                reference = line
-            elif procedure_match and procedure is None:
-                procedure = procedure_match[1]
-                before = line[: procedure_match.start()].strip()
-                if before:
-                    title.append(before)
-            elif line.casefold() in ("motion for a resolution", "joint motion for a resolution"):
-                doc_type = line[0].upper() + line[1:].lower()
-            elif line.startswith(("European Parliament resolution", "Motion for a resolution on")) or (
-                title and procedure is None
-            ):
-                title.append(line)
-            elif _FURNITURE.fullmatch(line):
+            line = _fold(raw)
+            if line and _FURNITURE.fullmatch(line):
                 self.warn(number, f"page furniture '{line}' dropped")
-            elif self.lenient:
-                self.warn(number, f"unplaced line before the formula kept in the title: '{line}'")
-                title.append(line)
-            else:
-                raise self.error(
-                    number, f"cannot place this line before the formula: '{line}'", "use --lenient to keep it"
-                )
-        if reference is None:
-            raise self.error(1, "no document reference (such as B9-0311/2022) before the formula")
-        if procedure is None:
-            raise self.error(1, "no procedure (such as (2022/2700(RSP))) before the formula")
-        if not title:
-            raise self.error(1, "no title ('European Parliament resolution on …') before the formula")
-        if doc_type is None:
-            doc_type = "Joint motion for a resolution" if reference.startswith("RC-") else "Motion for a resolution"
-        return {
+            elif not found.take(line, number):
+                self.warn(number, f"line before the formula not used (not part of the resolution's text): '{line}'")
+        from_name = reference_from_name(self.path)
+        facts: dict[str, str] = {}
+        notes: list[str] = []
+
+        def choose(key: str, given: str | None, in_text: str | None, other: str | None = None, where: str = "") -> None:
+            value = given or in_text or other
+            if value:
+                facts[key] = value
+            if given:
+                notes.append(f"{key}: given on the command line")
+            elif not in_text and other:
+                notes.append(f"{key}: {where}")
+
+        choose("reference", self.given.reference, found.reference, from_name, f"from the file name {self.path.name}")
+        if found.reference and from_name and found.reference != from_name and not self.given.reference:
+            message = f"the text's reference {found.reference} is not the file name's {from_name}; the text's is used"
+            self.warn(found.reference_line, message)
+        if "reference" not in facts:
+            raise self.error(
+                1,
+                "no document reference (such as B9-0311/2022) before the formula, nor in the file name",
+                "give it with --reference, e.g. --reference RC-B9-0310/2022, or name the file as the Parliament "
+                "does (B-9-2022-0311_EN.txt)",
+            )
+        reference = facts["reference"]
+        if found.motion:
+            notes.append(f"adopted on {found.motion}")
+        choose("procedure", self.given.procedure, found.procedure)
+        if "procedure" not in facts:
+            notes.append("procedure: not in the text (give it with --procedure)")
+        facts["type"] = self.given.doc_type or found.doc_type or _type_of(reference)
+        if self.given.doc_type:
+            notes.append("type: given on the command line")
+        choose("title", self.given.title, found.title())
+        if "title" not in facts:
+            raise self.error(
+                1,
+                "no title ('European Parliament resolution on …') before the formula",
+                "give it with --title",
+            )
+        choose("date", self.given.date, found.date)
+        metadata = {
             "reference": reference,
-            "procedure": procedure,
-            "type": doc_type,
-            "title": " ".join(title),
+            **({"procedure": facts["procedure"]} if "procedure" in facts else {}),
+            "type": facts["type"],
+            "title": facts["title"],
             "language": self.language,
             "issued_by": "European Parliament",
+            **({"date": facts["date"]} if "date" in facts else {}),
         }
+        self.header_notes = notes
+        return metadata
 
     def _body(self, lines: list[str], start: int) -> None:
         current: _Clause | None = None  # the clause that continuation lines join
         blank_before = True
         in_notes = False
         note: str | None = None
+        texts = [_fold(line) for line in lines]
         for index in range(start, len(lines)):
             number = index + 1
-            raw = lines[index].rstrip()
-            line = " ".join(raw.split())
+            line = texts[index]
             if not line:
                 blank_before = True
                 continue
@@ -202,23 +319,93 @@ class _Importer:
             if _FURNITURE.fullmatch(line):
                 self.warn(number, f"page furniture '{line}' dropped")
                 continue
+            if not in_notes and current is not None and self._notes_start(line):
+                in_notes, note = True, None
             if in_notes:
                 note = self._note_line(line, number, note)
+                continue
+            level = self._subheading_level(line, current, texts[index + 1 :])
+            if level:
+                self.pending.append(_Heading(line, number, level))
+                blank_before = True
                 continue
             current = self._line(line, number, current, blank_before)
             blank_before = False
             while (rest := self._run_together(current, number)) is not None:
                 current = self._line(rest, number, current, blank_before=False)
+        if self.pending:
+            heading = self.pending[0]
+            raise self.error(heading.line, f"the heading '{heading.text}' is not followed by a clause")
+        if self.separated:  # a text that sets no clause apart with a blank line has one clause a line: no warnings
+            self.warnings += self.unseparated
         for clause in self._all_clauses():
             self._check_clause(clause)
 
-    def _line(self, line: str, number: int, current: _Clause | None, blank_before: bool) -> _Clause:
-        label = self._label(line)
+    def _subheading_level(self, line: str, current: _Clause | None, after: list[str]) -> int:
+        """The level of the subheading ``line`` is (1 or 2), or 0 when it is not one.
+
+        A subheading is a short line that is not a clause, comes after a finished clause (or right after the
+        formula), does not end as a clause's text does, and is followed by a clause or by another subheading.
+        "I. THE FUTURE OF EUROPE" (numbered in Roman numerals, or in capitals) is level 1; a plain one ("Enlargement")
+        is level 2 below an earlier level-1 one of its section, else level 1.
+        """
+        if not _could_be_heading(line) or self._label(_probe(line)) is not None or self._regard(line, current, True):
+            return 0
+        if current is not None and not current.text.endswith((",", ";", ".", ":")):
+            return 0
+        following = [text for text in after if text and not _FURNITURE.fullmatch(text)][:3]
+        nxt = next(iter(following), "")
+        if not nxt or not (self._starts_top_clause(nxt, current) or _could_be_heading(nxt)):
+            return 0
+        two_headings = _could_be_heading(nxt) and not self._starts_top_clause(nxt, current)
+        if two_headings and (len(following) < 2 or not self._starts_top_clause(following[1], current)):
+            return 0
+        section = self._section_of(nxt, following)
+        earlier = [h for _, h in self.sections.headings.get(section, [])] + self.pending
+        level = 1 if _is_major(line) or not any(_is_major(h.text) for h in earlier) else 2
+        if self.pending and self.pending[-1].level >= level:
+            level = min(2, self.pending[-1].level + 1)
+        return level
+
+    def _starts_top_clause(self, line: str, current: _Clause | None) -> bool:
+        """Whether ``line`` starts a citation, recital or paragraph where it stands."""
+        label = self._label(_probe(line))
         if label is not None:
-            return self._start(line, number, label, current, blank_before)
+            return label.style in (LabelStyle.UPPER, LabelStyle.NUMBER) or (
+                label.style is LabelStyle.BULLET and not (self.sections.recitals or self.sections.paragraphs)
+            )
+        return self._regard(line, current, True)
+
+    def _section_of(self, line: str, following: list[str]) -> str:
+        """The section the clause starting on ``line`` (or the first clause among ``following``) goes to."""
+        for text in [line, *following]:
+            label = self._label(_probe(text))
+            if label is not None and label.style is LabelStyle.UPPER:
+                return "recitals"
+            if label is not None and label.style is LabelStyle.NUMBER:
+                return "paragraphs"
+            if label is not None or self._regard(text, None, True):
+                return "citations"
+        return "paragraphs"
+
+    def _regard(self, line: str, current: _Clause | None, blank_before: bool) -> bool:
+        """Whether ``line`` starts an unbulleted citation ("having regard to …") where it stands."""
         in_citations = not self.sections.recitals and not self.sections.paragraphs
         at_clause_start = current is None or blank_before or current.text.endswith((",", ";"))
-        if line.startswith("having regard") and in_citations and at_clause_start:
+        return line.startswith("having regard") and in_citations and at_clause_start
+
+    def _notes_start(self, line: str) -> bool:
+        """Whether the notes start at ``line`` without a rule before them: it is note 1, and note 1 is called."""
+        match = _FOOTNOTE_TEXT.fullmatch(line)
+        if match is None or next(g for g in match.groups()[:4] if g).translate(SUPERSCRIPTS) != "1":
+            return False
+        return any(key == "1" for calls in self._calls().values() for _, key in calls)
+
+    def _line(self, line: str, number: int, current: _Clause | None, blank_before: bool) -> _Clause:
+        label = self._label(_probe(line))
+        if label is not None:
+            return self._start(line, number, label, current, blank_before)
+        if self._regard(line, current, blank_before):
             return self._start(line, number, None, current, blank_before)
         if current is None:
             raise self.error(number, f"cannot place this line: '{line}'", "the first clause should follow the formula")
@@ -234,16 +421,26 @@ class _Importer:
         return current
 
     def _label(self, line: str) -> Label | None:
-        """The label that starts a new clause on this line, or None for a continuation line."""
+        """The label that starts a new clause on this line (a probe), or None for a continuation line."""
         first = line[0]
         if first in BULLET_CHARS and len(line) > 1 and line[1] in " \t":
+            after = len(line) - len(line[2:].lstrip())
+            point = self._label(line[after:]) if (self.sections.recitals or self.sections.paragraphs) else None
+            if point is not None and point.style in (LabelStyle.LOWER, LabelStyle.ROMAN):
+                return replace(point, length=point.length + after)  # "• (a) …": the bullet only draws the point
             return find_label("- " + line[2:].lstrip())
+        glued = _GLUED_POINT.match(line)
+        if glued:
+            label = self._label(f"{line[: glued.end()]} {line[glued.end() :]}")
+            return replace(label, length=label.length - 1) if label is not None else None
         owner = self._top()
         last_letter = _last(owner.points, LabelStyle.LOWER) if owner else None
         last_roman = _last((last_letter or owner).points, LabelStyle.ROMAN) if (last_letter or owner) else None
         label = find_label(line, last_letter.value if last_letter else None, last_roman.value if last_roman else None)
         if label is None or label.style is LabelStyle.BULLET:
             return None
+        if label.style is LabelStyle.UPPER and not any(c.islower() for c in line[label.length :]):
+            return None  # "I. GENERAL" after recital H is a heading, not recital I
         if label.value == self._expected(label.style, owner, last_letter):
             return label
         return None
@@ -267,6 +464,12 @@ class _Importer:
         style = label.style if label is not None else LabelStyle.BULLET
         clause = _Clause(style, label.text if label else "", label.value if label else "", number, [text])
         s = self.sections
+        top = {LabelStyle.UPPER: "recitals", LabelStyle.NUMBER: "paragraphs"}.get(style)
+        if style is LabelStyle.BULLET and not (s.recitals or s.paragraphs):
+            top = "citations"
+        if top is not None and self.pending:
+            s.headings.setdefault(top, []).extend((len(getattr(s, top)), h) for h in self.pending)
+            self.pending = []
         if style is LabelStyle.BULLET:
             if s.recitals or s.paragraphs:
                 self._top().points.append(clause)  # an indent of the clause it follows
@@ -282,7 +485,9 @@ class _Importer:
             owner = _last(self._top().points, LabelStyle.LOWER) or self._top()
             owner.points.append(clause)
         if not blank_before and current is not None:
-            self.warn(number, f"no blank line before {_describe(clause)}; started a new clause")
+            self.unseparated.append(Notice(number, f"no blank line before {_describe(clause)}; started a new clause"))
+        elif current is not None:
+            self.separated += 1
         return clause
 
     def _top(self) -> _Clause | None:
@@ -352,12 +557,16 @@ class _Importer:
 
     def _source(self, metadata: dict[str, str], formula: str) -> str:
         front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000).rstrip("\n")
-        out = ["---", front, "---", "", formula, ""]
+        comments = [f"# {' '.join(note.split())}" for note in self.header_notes]
+        out = ["---", *comments, front, "---", "", formula, ""]
         s = self.sections
         for heading, clauses in (("Citations", s.citations), ("Recitals", s.recitals), ("Paragraphs", s.paragraphs)):
             if clauses:
                 out += [f"## {heading}", ""]
-                for clause in clauses:
+                headings = s.headings.get(heading.lower(), [])
+                for index, clause in enumerate(clauses):
+                    for _, sub in (h for h in headings if h[0] == index):
+                        out += [f"{'#' * (sub.level + 2)} {_escape(sub.text)}", ""]
                     out += self._clause_lines(clause, 0)
         used = self._used_notes()
         for key in self.notes:
@@ -370,19 +579,18 @@ class _Importer:
     def _clause_lines(self, clause: _Clause, depth: int) -> list[str]:
         label = clause.label or "-"
         indent = "   " * depth
-        text = self._inline(clause.text, clause.line)
+        text = self._inline(clause)
         lines = [_wrap(f"{indent}{label} {text}", indent + " " * (len(label) + 1)), ""]
         for point in clause.points:
             lines += self._clause_lines(point, depth + 1)
         return lines
 
-    def _inline(self, text: str, line: int) -> str:
+    def _inline(self, clause: _Clause) -> str:
         """The clause text as Markdown: escaped, with its footnote calls as ``[^n]``."""
-        out, position = [], 0
-        for match in _FOOTNOTE_CALL.finditer(text):
-            key = (match[1] or match[2]).translate(SUPERSCRIPTS)
+        text, out, position = clause.text, [], 0
+        for match, key in self._calls().get(id(clause), []):
             if key not in self.notes:
-                self.warn(line, f"footnote call {match[0]} has no footnote text; kept as text")
+                self.warn(clause.line, f"footnote call {match[0]} has no footnote text; kept as text")
                 continue
             out += [_escape(text[position : match.start()]), f"[^{key}]"]
             position = match.end()
@@ -390,11 +598,22 @@ class _Importer:
         return "".join(out)
 
     def _used_notes(self) -> set[str]:
-        keys: set[str] = set()
+        return {key for calls in self._calls().values() for _, key in calls}
+
+    def _calls(self) -> dict[int, list[tuple[re.Match[str], str]]]:
+        """The footnote calls of every clause (by ``id``), in document order, with the note each one calls."""
+        due = 1  # the number a "(n)" call must have to be one
+        calls: dict[int, list[tuple[re.Match[str], str]]] = {}
         for clause in self._all_clauses():
-            for match in _FOOTNOTE_CALL.finditer(clause.text):
-                keys.add((match[1] or match[2]).translate(SUPERSCRIPTS))
-        return keys
+            text = clause.text
+            for match in _FOOTNOTE_CALL.finditer(text):
+                if match[3] is not None:
+                    if int(match[3]) != due or _SHORT_NUMBER_BEFORE.search(text, 0, match.start()):
+                        continue
+                    due += 1
+                key = next(g for g in match.groups() if g).translate(SUPERSCRIPTS)
+                calls.setdefault(id(clause), []).append((match, key))
+        return calls
 
 
 def _following(style: LabelStyle, clauses: list[_Clause]) -> str:
@@ -429,3 +648,124 @@ def _wrap(text: str, indent: str) -> str:
     if any(risky.match(line) for line in lines[1:]):
         return text
     return "\n".join(lines)
+
+
+def _could_be_heading(line: str) -> bool:
+    """Whether a line's text is shaped as a subheading: short, with a letter, not starting in lower case, and not
+    ending as a clause's text does."""
+    return (
+        0 < len(line) <= _HEADING_MAX
+        and not line[0].islower()
+        and line[-1] not in ",;:."
+        and any(c.isalpha() for c in line)
+    )
+
+
+def _is_major(heading: str) -> bool:
+    """Whether a subheading is of the upper level: numbered in Roman numerals ("II. ECONOMY") or in capitals."""
+    return _MAJOR_HEADING.match(_probe(heading)) is not None or not any(c.islower() for c in heading)
+
+
+def _fold(line: str) -> str:
+    """A line with its runs of layout white space (spaces, tabs) folded to one space and every space trimmed at its
+    ends; no-break and other special spaces inside it are kept (the "20 000" of a number)."""
+    return _LAYOUT_SPACE.sub(" ", line).strip()
+
+
+def _probe(text: str) -> str:
+    """The copy of ``text`` structure is recognised in: every hyphen "-", every space " " (same length, same places)."""
+    return text.translate(_PROBE)
+
+
+def _type_of(reference: str) -> str:
+    """The document type a reference implies."""
+    if reference.startswith("RC-"):
+        return "Joint motion for a resolution"
+    if "_TA" in reference:
+        return "Text adopted"
+    return "Motion for a resolution"
+
+
+def _date(day: str, month: str, year: str) -> str | None:
+    number = _MONTHS.get(month)
+    if number is None:
+        return None
+    try:
+        return datetime.date(int(year), number, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Header:
+    """The facts found in the lines before the formula, wherever real texts print them."""
+
+    reference: str | None = None
+    reference_line: int = 0
+    motion: str | None = None
+    procedure: str | None = None
+    doc_type: str | None = None
+    date: str | None = None
+    #: Title blocks, each a list of lines: the last one is the title (a report prints it twice).
+    titles: list[list[str]] = field(default_factory=list)
+    in_title: bool = False
+    #: What a title that starts "on …" follows: "MOTION FOR A EUROPEAN PARLIAMENT RESOLUTION" says it.
+    prefix: str = ""
+
+    def take(self, line: str, number: int) -> bool:
+        """Take what the folded ``line`` says; False when it says nothing the front matter records.
+
+        A blank line is an empty ``line``: it ends a title block.
+        """
+        probe = _probe(line)
+        if not line:
+            self.in_title = False
+            return True
+        motions, adopted = _MOTION.findall(probe), _ADOPTED.findall(probe)
+        if motions or adopted:
+            # A text adopted names itself and the motion or report it was adopted on: "P9_TA(2022)0052B9-0123/2022".
+            if self.reference is None:
+                self.reference, self.reference_line = (adopted or motions)[0], number
+            if adopted and motions:
+                self.motion = self.motion or motions[0]
+            self.in_title = False
+            return True
+        procedure = _PROCEDURE.search(probe)
+        if procedure:
+            self.procedure = self.procedure or f"{procedure[1]}({procedure[2]})"
+            before = line[: procedure.start()].strip()
+            if before:
+                self._title(before, probe[: procedure.start()].strip())
+            self.in_title = False
+            return True
+        kind = _TYPE_LINES.get(probe.casefold())
+        if kind is not None:
+            self.doc_type = self.doc_type or kind
+            self.prefix = "Motion for a European Parliament resolution " if "european" in probe.casefold() else ""
+            self.in_title = False
+            return True
+        if self._title(line, probe):
+            return True
+        date = _DATE_LINE.fullmatch(probe)
+        if date and _date(date[1], date[2], date[3]):
+            self.date = self.date or _date(date[1], date[2], date[3])
+            return True
+        return False
+
+    def _title(self, line: str, probe: str) -> bool:
+        """Take a line of the title: the next line of a title block, or one that starts a title."""
+        if self.in_title:
+            self.titles[-1].append(line)
+            return True
+        if not _TITLE_START.match(probe) or (probe.startswith("on ") and not self.prefix):
+            return False
+        self.titles.append([(self.prefix if probe.startswith("on ") else "") + line])
+        self.in_title = True
+        date = _TITLE_DATE.match(probe)
+        if date:
+            self.date = _date(date[1], date[2], date[3]) or self.date
+        return True
+
+    def title(self) -> str | None:
+        """The title: the last title block's lines joined."""
+        return " ".join(self.titles[-1]) if self.titles else None

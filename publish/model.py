@@ -126,13 +126,77 @@ class Clause:
 
 
 @dataclass(frozen=True, slots=True)
+class Subheading:
+    """A heading between the clauses of a section (an Akoma Ntoso ``hcontainer``) and the clauses it heads.
+
+    ``clauses`` are those right after it, up to the next subheading or the end
+    of the section. ``level`` 1 is a heading of the section's clauses, level 2 a
+    heading inside the level-1 subheading before it ("I. THE FUTURE OF EUROPE",
+    then "Enlargement"); a level-1 subheading followed at once by a level-2 one
+    has no clauses of its own. The clauses keep their anchors and numbering: a
+    subheading groups clauses without renaming them (``para_12`` stays ``para_12``).
+    """
+
+    eid: str
+    content: tuple[Inline, ...]
+    line: int
+    clauses: tuple[Clause, ...]
+    level: int = 1
+
+    @property
+    def text(self) -> str:
+        """The heading's text."""
+        return plain_text(self.content)
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
-    """A group of clauses: the citations, the recitals or the paragraphs."""
+    """A group of clauses: the citations, the recitals or the paragraphs, with any subheadings between them.
+
+    ``clauses`` are all of the section's top-level clauses in order, whether or
+    not a subheading heads them; ``subheadings`` hold the same clauses again,
+    grouped (see :meth:`groups`).
+    """
 
     kind: SectionKind
     eid: str
     clauses: tuple[Clause, ...]
     line: int
+    subheadings: tuple[Subheading, ...] = ()
+
+    def groups(self) -> tuple[tuple[Subheading | None, tuple[Clause, ...]], ...]:
+        """The clauses in reading order, grouped by the subheading above them (``None`` before the first one)."""
+        headed = sum(len(s.clauses) for s in self.subheadings)
+        lead = self.clauses[: len(self.clauses) - headed]
+        first = ((None, lead),) if lead else ()
+        return first + tuple((s, s.clauses) for s in self.subheadings)
+
+    def outline(self) -> tuple[Part, ...]:
+        """The section as a tree: the clauses before any subheading, then each level-1 subheading with its parts."""
+        top: list[tuple[Subheading | None, tuple[Clause, ...], list[Part]]] = []
+        for subheading, clauses in self.groups():
+            if subheading is not None and subheading.level > 1 and top and top[-1][0] is not None:
+                top[-1][2].append(Part(subheading, clauses))
+            else:
+                top.append((subheading, clauses, []))
+        return tuple(Part(subheading, clauses, tuple(below)) for subheading, clauses, below in top)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A node of a section's outline: a subheading (``None`` for the clauses before the first), the clauses right
+    after it, and the subheadings below it."""
+
+    subheading: Subheading | None
+    clauses: tuple[Clause, ...]
+    parts: tuple[Part, ...] = ()
+
+    def walk(self) -> Iterator[Clause]:
+        """Every clause of the part, its points and the parts below it included, in document order."""
+        for clause in self.clauses:
+            yield from clause.walk()
+        for part in self.parts:
+            yield from part.walk()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +219,7 @@ class Metadata:
     """What the front matter says about the document."""
 
     reference: str
-    procedure: str
+    procedure: str  # "" when the text names none
     doc_type: str
     title: str
     language: str
@@ -179,6 +243,11 @@ class Document:
         for section in self.sections:
             for clause in section.clauses:
                 yield from clause.walk()
+
+    def iter_subheadings(self) -> Iterator[Subheading]:
+        """Every subheading, in document order."""
+        for section in self.sections:
+            yield from section.subheadings
 
     def section(self, kind: SectionKind) -> Section | None:
         """The section of that kind, if the document has one."""

@@ -2,7 +2,8 @@
 
 The source is CommonMark (markdown-it-py) with YAML front matter. Every clause
 is one Markdown paragraph that starts with its official label; ``## Citations``,
-``## Recitals`` and ``## Paragraphs`` open the sections; footnotes use the
+``## Recitals`` and ``## Paragraphs`` open the sections, ``###`` is a subheading
+between the clauses of a section (``####`` one below it); footnotes use the
 ``[^1]`` syntax; ``{#anchor}`` on the line before a clause overrides its anchor.
 Everything else — raw HTML, images, lists, code, other headings — is refused
 with an error naming the file and line.
@@ -10,8 +11,9 @@ with an error naming the file and line.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +40,7 @@ from publish.model import (
     Section,
     SectionKind,
     Strong,
+    Subheading,
     Text,
     plain_text,
 )
@@ -65,9 +68,12 @@ SECTION_CLAUSE: dict[SectionKind, ClauseKind] = {
     SectionKind.PARAGRAPHS: ClauseKind.PARAGRAPH,
 }
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+#: Subheadings between clauses, by heading tag: ``###`` heads clauses, ``####`` a part of a ``###`` subheading.
+SUBHEADING_LEVELS = {"h3": 1, "h4": 2}
 
 _FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
-_WHITESPACE = re.compile(r"\s+")
+#: Layout white space, folded to one space; other spaces (U+00A0 in "20 000") are the text's own and kept.
+_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def markdown() -> MarkdownIt:
@@ -134,10 +140,21 @@ class _Draft:
 
 
 @dataclass
+class _SubheadingDraft:
+    """A subheading while the reader still collects the clauses after it."""
+
+    content: tuple[Inline, ...]
+    line: int
+    start: int  # how many of the section's clauses come before it
+    level: int
+
+
+@dataclass
 class _SectionDraft:
     kind: SectionKind
     line: int
     clauses: list[_Draft] = field(default_factory=list)
+    subheadings: list[_SubheadingDraft] = field(default_factory=list)
 
 
 class _Reader:
@@ -188,6 +205,9 @@ class _Reader:
                 else:
                     self._clause(sections[-1], inline, pending_id)
                 i += 3
+            elif token.type == "heading_open" and token.tag in SUBHEADING_LEVELS and sections:
+                self._subheading(sections[-1], token, tokens[i + 1])
+                i += 3
             elif token.type == "heading_open":
                 sections.append(self._section(token, tokens[i + 1], sections))
                 i += 3
@@ -202,8 +222,10 @@ class _Reader:
             raise self.error(line, "missing the formula", "write 'The European Parliament,' before the sections")
         if not sections:
             raise self.error(len(self.text.splitlines()), "the source has no clauses")
+        self._check_subheadings(sections[-1])
         self._check_footnote_definitions()
-        built = tuple(self._freeze_section(s) for s in sections)
+        numbers = itertools.count(1)
+        built = tuple(self._freeze_section(s, numbers) for s in sections)
         document = Document(name, metadata, formula, built, tuple(footnotes))
         self._check_anchors(document)
         return document
@@ -228,13 +250,16 @@ class _Reader:
             raise self.error(
                 line,
                 f"unexpected level-{token.tag[1:]} heading '{inline.content}'",
-                "the title goes in the front matter; sections are '## Citations', '## Recitals', '## Paragraphs'",
+                "the title goes in the front matter; sections are '## Citations', '## Recitals', '## Paragraphs'; "
+                "a subheading between clauses is '### ' inside a section",
             )
         kind = SECTION_HEADINGS.get(inline.content.strip().casefold())
         if kind is None:
             raise self.error(
                 line, f"unknown section '{inline.content}'", "sections are Citations, Recitals and Paragraphs"
             )
+        if sections:
+            self._check_subheadings(sections[-1])
         if sections and not sections[-1].clauses:
             raise self.error(sections[-1].line, f"the {sections[-1].kind} section is empty")
         seen = [s.kind for s in sections]
@@ -247,6 +272,34 @@ class _Reader:
                 "the order is citations, recitals, paragraphs",
             )
         return _SectionDraft(kind, line)
+
+    def _subheading(self, section: _SectionDraft, token: Token, inline: Token) -> None:
+        line = _line(inline)
+        level = SUBHEADING_LEVELS[token.tag]
+        self._check_subheadings(section, level)
+        if level > 1 and not any(s.level == level - 1 for s in section.subheadings):
+            raise self.error(
+                line,
+                f"a level-{level} subheading ('{'#' * (level + 2)} {inline.content}') before any "
+                f"'{'#' * (level + 1)}' subheading of its section",
+                f"write '{'#' * (level + 1)} ' for a subheading of the section's clauses",
+            )
+        content = self._inlines(inline)
+        if not _plain(content):
+            raise self.error(line, "empty subheading", "write the heading's text after '### '")
+        if any(not isinstance(node, Text | Emphasis | Strong) for node in content):
+            raise self.error(line, "a subheading holds text only: no links or footnote calls")
+        section.subheadings.append(_SubheadingDraft(content, line, len(section.clauses), level))
+
+    def _check_subheadings(self, section: _SectionDraft, next_level: int = 0) -> None:
+        """The section's last subheading must head a clause, or a deeper subheading coming next (``next_level``)."""
+        last = section.subheadings[-1] if section.subheadings else None
+        if last is not None and last.start == len(section.clauses) and next_level <= last.level:
+            raise self.error(
+                last.line,
+                f"the subheading '{_plain(last.content)}' heads no clause",
+                "a subheading stands before the clauses it heads, inside their section",
+            )
 
     # -- clauses ---------------------------------------------------------------
 
@@ -446,13 +499,14 @@ class _Reader:
 
     # -- freezing and anchors ------------------------------------------------------
 
-    def _freeze_section(self, section: _SectionDraft) -> Section:
-        return Section(
-            section.kind,
-            anchors.SECTION_EID[section.kind],
-            tuple(self._freeze(c) for c in section.clauses),
-            section.line,
+    def _freeze_section(self, section: _SectionDraft, numbers: Iterator[int]) -> Section:
+        clauses = tuple(self._freeze(c) for c in section.clauses)
+        ends = [s.start for s in section.subheadings[1:]] + [len(clauses)] * bool(section.subheadings)
+        subheadings = tuple(
+            Subheading(anchors.subheading_eid(next(numbers)), s.content, s.line, clauses[s.start : end], s.level)
+            for s, end in zip(section.subheadings, ends, strict=True)
         )
+        return Section(section.kind, anchors.SECTION_EID[section.kind], clauses, section.line, subheadings)
 
     def _freeze(self, draft: _Draft) -> Clause:
         parent = draft.parent
@@ -472,6 +526,7 @@ class _Reader:
 
     def _check_anchors(self, document: Document) -> None:
         seen: dict[str, int] = {eid: 0 for eid in anchors.CONTAINERS}
+        seen |= {subheading.eid: 0 for subheading in document.iter_subheadings()}
         for clause in document.iter_clauses():
             if clause.eid in seen:
                 where = f"line {seen[clause.eid]}" if seen[clause.eid] else "a container"

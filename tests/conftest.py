@@ -69,6 +69,15 @@ B. whereas two:
 """
 
 
+#: The small source with subheadings between its clauses: one before a recital, and in the paragraphs a level-1
+#: subheading with two level-2 ones below it (the first right after it, so that it heads no clause of its own).
+SUBHEADED = (
+    SMALL.replace("A. whereas one;\n\nB.", "A. whereas one;\n\n### Points and sub-points\n\nB.")
+    .replace("## Paragraphs\n\n1.", "## Paragraphs\n\n### I. General remarks\n\n#### The first call\n\n1.")
+    .replace("\n\n2. Calls", "\n\n#### Links and *indents*\n\n2. Calls")
+)
+
+
 @pytest.fixture(scope="session")
 def seed() -> Document:
     return reader.read(SEED_SOURCE)
@@ -82,10 +91,18 @@ def small_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory, small_source: Path) -> Path:
-    """The seed and the small source built into a temporary build folder (all formats)."""
+def subheaded_source(small_source: Path) -> Path:
+    path = small_source.parent / "subheaded.md"
+    path.write_text(SUBHEADED, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, small_source: Path, subheaded_source: Path) -> Path:
+    """The seed, the small source and the small source with subheadings built into a temporary build folder (all
+    formats)."""
     out = tmp_path_factory.mktemp("build")
-    build([SEED_SOURCE, small_source], out)
+    build([SEED_SOURCE, small_source, subheaded_source], out)
     return out
 
 

@@ -27,16 +27,21 @@ from publish.writers.shared import Options, section_heading
 
 
 def expected_units(document: Document) -> tuple[list[str], list[str]]:
-    """Unit anchors and chapter titles, straight from the model: title block, formula, headings, clauses, notes."""
+    """Unit anchors and chapter titles, straight from the model: title block, formula, headings, subheadings, clauses,
+    notes."""
     meta = document.metadata
     ids, titles = ["preface", "formula"], [f"{meta.doc_type} {meta.reference}", document.formula]
     for section in document.sections:
         ids.append(f"{section.eid}-heading")
         titles.append(section_heading(document, section.kind))
-        for top in section.clauses:
-            for clause in top.walk():
-                ids.append(clause.eid)
-                titles.append(clause.spoken_label)
+        for subheading, clauses in section.groups():
+            if subheading is not None:
+                ids.append(subheading.eid)
+                titles.append(subheading.text)
+            for top in clauses:
+                for clause in top.walk():
+                    ids.append(clause.eid)
+                    titles.append(clause.spoken_label)
     if document.footnotes:
         ids.append("notes-heading")
         titles.append("Notes")

@@ -132,7 +132,7 @@ ERRORS = {
     ),
     "malformed front matter": (("title: A test", "title: [A test"), 6, "malformed front matter: expected ',' or ']'"),
     "unknown key": (("language: en", "language: en\ncolour: blue"), 7, "unknown front matter key 'colour'"),
-    "missing key": (("procedure: 2024/0001(RSP)\n", ""), 2, "front matter lacks 'procedure'"),
+    "missing key": (("type: Motion for a resolution\n", ""), 2, "front matter lacks 'type'"),
     "wrong type": (("language: en", "language: 12"), 6, "front matter 'language' must be text, not int '12'"),
     "list value": (
         ("title: A test resolution on everything a source can hold", "title: [a, b]"),

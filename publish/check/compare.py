@@ -21,7 +21,7 @@ from publish.writers.shared import section_heading, words
 
 #: Anchors that are not clauses: containers, headings, the formula, notes and their calls, page-break markers.
 NON_CLAUSE = re.compile(
-    r"preface|preamble|formula|cits|recs|body|main|notes|toc|landmarks|[A-Za-z0-9_-]+-heading"
+    r"preface|preamble|formula|cits|recs|body|main|notes|toc|landmarks|hcontainer_\d+|[A-Za-z0-9_-]+-heading"
     r"|authorialNote_\d+(?:__ref)?|page_\d+"
 )
 #: What the print editions show in place of a label for a clause that has none (citations, indents).
@@ -58,20 +58,27 @@ class Word:
 
 def spoken_units(document: Document) -> list[tuple[str, str, str]]:
     """(anchor, chapter title, caption) of every unit the audio edition speaks, in order: title block, formula,
-    each section's heading then its clauses (label first), the notes (footnote calls are not read out)."""
+    each section's heading then its clauses (label first), each subheading before the clauses it heads (with a full
+    stop unless it ends with one, a colon, a question or an exclamation mark), the notes (footnote calls are not read
+    out)."""
     meta = document.metadata
     w = words(document)
     title = f"{meta.doc_type} {meta.reference}"
+    procedure = f" {w['procedure']} {meta.procedure}." if meta.procedure else ""
     units = [
-        ("preface", title, f"{title}, {meta.issued_by}. {meta.title}. {w['procedure']} {meta.procedure}."),
+        ("preface", title, f"{title}, {meta.issued_by}. {meta.title}." + procedure),
         ("formula", document.formula, document.formula),
     ]
     for section in document.sections:
         heading = section_heading(document, section.kind)
         units.append((f"{section.eid}-heading", heading, f"{heading}."))
-        for top in section.clauses:
+        for subheading, clauses in section.groups():
+            if subheading is not None:
+                text = subheading.text
+                units.append((subheading.eid, text, text if text[-1] in ".:?!" else f"{text}."))
             units += [
                 (c.eid, c.spoken_label, f"{c.spoken_label}. {plain_text(c.content, note_calls=False)}")
+                for top in clauses
                 for c in top.walk()
             ]
     if document.footnotes:
@@ -85,8 +92,9 @@ def spoken_units(document: Document) -> list[tuple[str, str, str]]:
 def expected_words(document: Document, fmt: str) -> list[Word]:
     """The words ``fmt`` must show, in order, each with its unit.
 
-    * ``html``, ``epub``: the preface (reference, title, procedure), the formula, each clause's label and text, each
-      note's number and text (headings, back links and the document-type line are left out of the reading);
+    * ``html``, ``epub``: the preface (reference, title, procedure), the formula, each subheading, each clause's label
+      and text, each note's number and text (section headings, back links and the document-type line are left out of
+      the reading);
     * ``pdf``, ``pdf-large``: the same with the document-type line, the section headings, a dash for a clause without
       a label, and the notes' heading: everything ``pdftotext`` extracts outside the running heads;
     * ``vtt``: every caption, as :func:`spoken_units` says.
@@ -103,13 +111,15 @@ def expected_words(document: Document, fmt: str) -> list[Word]:
         return out
     printed = fmt.startswith("pdf")
     add("preface", (f"{meta.doc_type} · {meta.issued_by} " if printed else "") + meta.reference)
-    add("preface", f"{meta.title} ({meta.procedure})")
+    add("preface", f"{meta.title} ({meta.procedure})" if meta.procedure else meta.title)
     add("formula", document.formula)
     for section in document.sections:
         if printed:
             add(section.eid, section_heading(document, section.kind))
-        for top in section.clauses:
-            for clause in top.walk():
+        for subheading, clauses in section.groups():
+            if subheading is not None:
+                add(subheading.eid, subheading.text)
+            for clause in (clause for top in clauses for clause in top.walk()):
                 add(clause.eid, f"{clause.label or (PRINT_DASH if printed else '')} {clause.text}")
     if document.footnotes and printed:
         add("notes", words(document)["notes"])

@@ -88,12 +88,19 @@ def clause_anchors(root: etree._Element) -> list[Anchor]:
     return anchors
 
 
+#: Elements a browser lays out as blocks, among those our pages use.
+BLOCKS = frozenset({"p", "li", "ol", "ul", "div", "section", "header", "footer", "nav", "main", "h1", "h2", "h3"})
+
+
 def page_words(root: etree._Element) -> list[str]:
     """The words of a page's preface (``#preface``) and main content, without headings, back links and chrome."""
     copy = deepcopy(root)
     chrome = " or ".join(_has_class(name) for name in CHROME_CLASSES)
     for element in copy.xpath(f"//*[{chrome}] | //*[local-name()='main']//*[local-name()='h2']"):
         _drop(element)
+    for element in copy.iter():  # a block ends a word where a browser or reading system breaks the line
+        if isinstance(element.tag, str) and etree.QName(element).localname in BLOCKS:
+            element.text, element.tail = " " + (element.text or ""), " " + (element.tail or "")
     parts = ["".join(e.itertext()) for e in copy.xpath("//*[@id='preface'] | //*[local-name()='main']")]
     return " ".join(parts).split()
 

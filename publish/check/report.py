@@ -185,7 +185,7 @@ def to_html(outcome: Outcome, data: dict[str, Any], options: Options) -> html.Ht
         _anchor_row(body_rows, row, name)
 
     footer = _sub(body, "footer")
-    about = f"{meta.doc_type} {meta.reference} ({meta.procedure})."
+    about = f"{meta.doc_type} {meta.reference}" + (f" ({meta.procedure})." if meta.procedure else ".")
     _sub(footer, "p").text = f"{about} Report of publish check; its data is in {JSON_NAME}."
     return root
 

@@ -1,7 +1,7 @@
 """Write the audio edition: the resolution spoken unit by unit into an MP3 with a chapter per clause, and WebVTT.
 
-Each unit (the title block, the formula, each section heading, every clause and
-point, the notes) is spoken label first ("Paragraph 3. Reiterates …") by eSpeak
+Each unit (the title block, the formula, each section heading and subheading,
+every clause and point, the notes) is spoken label first ("Paragraph 3. Reiterates …") by eSpeak
 NG through :mod:`publish.speech`, with the language's pronunciation lexicon
 (:mod:`publish.lexicon`) applied to the spoken text only. ``<doc>.mp3`` carries
 an ID3v2 CTOC and one CHAP per unit whose element id is the unit's anchor and
@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 
 from publish import lexicon, manifest, speech
-from publish.model import Document, plain_text
+from publish.model import Document, Part, plain_text
 from publish.outputs import write_atomic
 from publish.writers import html
 from publish.writers.audioparts import (
@@ -73,24 +73,28 @@ def spoken_units(document: Document) -> list[Unit]:
     say = lexicon.load(meta.language).apply
     units: list[Unit] = []
 
-    def add(unit_id: str, title: str, caption: str, group: str) -> None:
-        units.append(Unit(unit_id, title, caption, say(caption), group))
+    def add(unit_id: str, title: str, caption: str, group: str, subgroups: tuple[str, ...] = ()) -> None:
+        units.append(Unit(unit_id, title, caption, say(caption), group, subgroups))
+
+    def add_parts(parts: tuple[Part, ...], group: str, above: tuple[str, ...]) -> None:
+        for part in parts:
+            path = above + ((part.subheading.eid,) if part.subheading else ())
+            if part.subheading is not None:
+                text = part.subheading.text
+                add(part.subheading.eid, text, text if text.endswith((".", ":", "?", "!")) else f"{text}.", group, path)
+            for clause in (clause for top in part.clauses for clause in top.walk()):
+                caption = f"{clause.spoken_label}. {plain_text(clause.content, note_calls=False).strip()}"
+                add(clause.eid, clause.spoken_label, caption, group, path)
+            add_parts(part.parts, group, path)
 
     title = f"{meta.doc_type} {meta.reference}"
-    add("preface", title, f"{title}, {meta.issued_by}. {meta.title}. {w['procedure']} {meta.procedure}.", "preface")
+    procedure = f" {w['procedure']} {meta.procedure}." if meta.procedure else ""
+    add("preface", title, f"{title}, {meta.issued_by}. {meta.title}.{procedure}", "preface")
     add(html.FORMULA_ID, document.formula, document.formula, html.FORMULA_ID)
     for section in document.sections:
-        group = section.eid
         heading = section_heading(document, section.kind)
-        add(f"{section.eid}-heading", heading, f"{heading}.", group)
-        for top in section.clauses:
-            for clause in top.walk():
-                add(
-                    clause.eid,
-                    clause.spoken_label,
-                    f"{clause.spoken_label}. {plain_text(clause.content, note_calls=False).strip()}",
-                    group,
-                )
+        add(f"{section.eid}-heading", heading, f"{heading}.", section.eid)
+        add_parts(section.outline(), section.eid, ())
     if document.footnotes:
         group = "notes"
         add("notes-heading", w["notes"], f"{w['notes']}.", group)

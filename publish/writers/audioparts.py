@@ -83,6 +83,10 @@ class Unit:
     applied), ``group`` the id of the part it belongs to (the title block, the
     formula, a section, the notes): a longer pause between parts, and each part
     of more than one unit has its own table of contents in the ID3 tag.
+    ``subgroups`` are the anchors of the subheadings a unit stands under inside
+    its part, outermost first (a subheading's own unit included): each
+    subheading with what it heads gets a table of contents of its own inside
+    the one above it, and a longer pause before it.
     """
 
     id: str
@@ -90,6 +94,7 @@ class Unit:
     caption: str
     spoken: str
     group: str
+    subgroups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,9 +179,13 @@ def _ms(samples: int) -> int:
 
 
 def pauses(units: Sequence[Unit]) -> list[int]:
-    """The pause after each unit in ms: longer before a new group and after the last unit."""
+    """The pause after each unit in ms: longer before a new group or subheading and after the last unit."""
+
+    def new_part(unit: Unit, following: Unit) -> bool:
+        return following.group != unit.group or following.id in following.subgroups
+
     return [
-        GROUP_PAUSE_MS if index == len(units) - 1 or units[index + 1].group != unit.group else PAUSE_MS
+        GROUP_PAUSE_MS if index == len(units) - 1 or new_part(unit, units[index + 1]) else PAUSE_MS
         for index, unit in enumerate(units)
     ]
 
@@ -313,7 +322,8 @@ def id3_tag(units: Sequence[Unit], timeline: Timeline, tags: Tags) -> OrderedID3
     block, the formula) as its chapter, any other part (a section with its
     heading, the notes) as a CTOC of its own, titled as the part's first unit,
     that lists its chapters, split into CTOCs of :data:`CTOC_MAX` chapters
-    (ID3v2's limit) when longer. Read depth-first, the CTOCs list every chapter
+    (ID3v2's limit) when longer; a subheading and the clauses it heads are a
+    CTOC inside their part's. Read depth-first, the CTOCs list every chapter
     once, in time order.
     """
     tag = OrderedID3()
@@ -332,17 +342,10 @@ def id3_tag(units: Sequence[Unit], timeline: Timeline, tags: Tags) -> OrderedID3
     parts: list[CTOC] = []
     for group, members in itertools.groupby(units, key=lambda unit: unit.group):
         part = list(members)
-        ids = [unit.id for unit in part]
-        if len(ids) == 1:
-            top.append(ids[0])
+        if len(part) == 1:
+            top.append(part[0].id)
             continue
-        title = part[0].title
-        chunks = [ids[at : at + CTOC_MAX] for at in range(0, len(ids), CTOC_MAX)]
-        for number, chunk in enumerate(chunks, 1):
-            element_id = f"toc-{group}" + (f"-{number}" if number > 1 else "")
-            label = title if len(chunks) == 1 else f"{title} ({number}/{len(chunks)})"
-            parts.append(_ctoc(element_id, chunk, label))
-            top.append(element_id)
+        top += _ctocs(group, _toc_children(part, 0, parts), part[0].title, parts)
     if len(top) > CTOC_MAX:
         raise ValueError(f"{len(top)} parts: an ID3 table of contents lists at most {CTOC_MAX}")
     tag.add(_ctoc("toc", top, tags.contents, top_level=True))
@@ -354,6 +357,34 @@ def id3_tag(units: Sequence[Unit], timeline: Timeline, tags: Tags) -> OrderedID3
             sub_frames.append(WXXX(encoding=3, desc="", url=tags.link.format(id=chapter_id)))
         tag.add(CHAP(element_id=chapter_id, start_time=start, end_time=end, sub_frames=sub_frames))
     return tag
+
+
+def _toc_children(units: list[Unit], depth: int, out: list[CTOC]) -> list[str]:
+    """The children of a table of contents over ``units`` (all under the same ``depth`` subheadings): chapters, and
+    a CTOC for each subheading one level down, added to ``out``."""
+    children: list[str] = []
+    for subgroup, run in itertools.groupby(units, key=lambda unit: unit.subgroups[depth : depth + 1]):
+        members = list(run)
+        if subgroup:
+            children += _ctocs(subgroup[0], _toc_children(members, depth + 1, out), members[0].title, out)
+        else:
+            children += [unit.id for unit in members]
+    return children
+
+
+def _ctocs(group: str, children: list[str], title: str, out: list[CTOC]) -> list[str]:
+    """Add the CTOCs of a part (``toc-<group>``, split every :data:`CTOC_MAX` children) to ``out``; return their ids.
+
+    The parts' CTOCs are added after the CTOCs inside them, so that ``out`` lists each CTOC after those it holds.
+    """
+    chunks = [children[at : at + CTOC_MAX] for at in range(0, len(children), CTOC_MAX)]
+    ids = []
+    for number, chunk in enumerate(chunks, 1):
+        element_id = f"toc-{group}" + (f"-{number}" if number > 1 else "")
+        label = title if len(chunks) == 1 else f"{title} ({number}/{len(chunks)})"
+        out.append(_ctoc(element_id, chunk, label))
+        ids.append(element_id)
+    return ids
 
 
 def _ctoc(element_id: str, children: Sequence[str], title: str, top_level: bool = False) -> CTOC:

@@ -109,7 +109,8 @@ def render(
     book.set_language(meta.language)
     book.add_metadata("DC", "creator", meta.issued_by)
     book.add_metadata("DC", "publisher", meta.issued_by)
-    book.add_metadata("DC", "description", f"{meta.doc_type} {meta.reference} ({meta.procedure}).")
+    procedure = f" ({meta.procedure})" if meta.procedure else ""
+    book.add_metadata("DC", "description", f"{meta.doc_type} {meta.reference}{procedure}.")
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
     for prop, value in accessibility_metadata(document, pages, narration):
@@ -202,7 +203,8 @@ def modified(meta: Metadata, environ: Mapping[str, str]) -> datetime:
 
     In order of precedence: ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention for "when the
     source last changed"); else the source's ``date`` at 00:00 UTC; else 1 January of the procedure's year
-    ("2022/2700(RSP)" gives 2022-01-01); else 1980-01-01, the earliest time a ZIP entry can hold.
+    ("2022/2700(RSP)" gives 2022-01-01), or of the reference's (B9-0311/2022, P9_TA(2022)0237); else 1980-01-01,
+    the earliest time a ZIP entry can hold.
     """
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
@@ -212,8 +214,8 @@ def modified(meta: Metadata, environ: Mapping[str, str]) -> datetime:
     if meta.date:
         day = date.fromisoformat(meta.date)
         return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    year = re.match(r"(\d{4})/", meta.procedure)
-    return datetime(int(year.group(1)) if year else 1980, 1, 1, tzinfo=UTC)
+    year = re.match(r"(\d{4})/", meta.procedure) or re.search(r"/(\d{4})$|\((\d{4})\)", meta.reference)
+    return datetime(int(next(g for g in year.groups() if g)) if year else 1980, 1, 1, tzinfo=UTC)
 
 
 def page_starts(data: Mapping[str, Any]) -> list[PageStart]:

@@ -21,9 +21,9 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
-from publish.model import Clause, Document
+from publish.model import Clause, Document, Part
 from publish.writers import html
-from publish.writers.shared import section_heading, words
+from publish.writers.shared import document_title, section_heading, words
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -67,7 +67,7 @@ class TocEntry:
 def content_document(document: Document, pages: Sequence[PageStart]) -> bytes:
     """The resolution as one XHTML content document, with a page break marker where each page starts."""
     meta = document.metadata
-    root = _xhtml_root(meta.language, f"{meta.reference}: {meta.title}")
+    root = _xhtml_root(meta.language, document_title(document))
     body = _x(root, "body")
     body.append(_to_xhtml(html.preface_element(document)))
     main = _x(body, "main", {"id": "main"})
@@ -78,7 +78,8 @@ def content_document(document: Document, pages: Sequence[PageStart]) -> bytes:
         attrs = {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id}
         element = _x(main if section.eid == "body" else preamble, "section", attrs)
         _x(element, "h2", {"id": heading_id}).text = section_heading(document, section.kind)
-        element.append(_to_xhtml(html.clause_list(section.clauses, section.kind.value)))
+        for part in html.section_parts(section):
+            element.append(_to_xhtml(part))
     if document.footnotes:
         main.append(_to_xhtml(html.notes_element(document, words(document))))
     for call in root.iterfind(f".//{{{XHTML}}}a[@role='doc-noteref']"):
@@ -124,16 +125,26 @@ def _place_page_breaks(root: etree._Element, pages: Sequence[PageStart]) -> None
 
 
 def toc_entries(document: Document) -> tuple[TocEntry, ...]:
-    """The table of contents: the title, each section with every clause and point, and the notes."""
+    """The table of contents: the title, each section with its subheadings, every clause and point, and the notes."""
 
     def clause_entry(clause: Clause) -> TocEntry:
         children = tuple(clause_entry(point) for point in clause.points)
         return TocEntry(clause.spoken_label, f"{CONTENT}#{clause.eid}", children)
 
+    def part_entries(parts: tuple[Part, ...]) -> tuple[TocEntry, ...]:
+        entries: list[TocEntry] = []
+        for part in parts:
+            below = tuple(clause_entry(clause) for clause in part.clauses) + part_entries(part.parts)
+            if part.subheading is None:
+                entries += below
+            else:
+                entries.append(TocEntry(part.subheading.text, f"{CONTENT}#{part.subheading.eid}", below))
+        return tuple(entries)
+
     entries = [TocEntry(document.metadata.title, f"{CONTENT}#preface")]
     for section in document.sections:
-        clauses = tuple(clause_entry(clause) for clause in section.clauses)
-        entries.append(TocEntry(section_heading(document, section.kind), f"{CONTENT}#{section.eid}", clauses))
+        children = part_entries(section.outline())
+        entries.append(TocEntry(section_heading(document, section.kind), f"{CONTENT}#{section.eid}", children))
     if document.footnotes:
         entries.append(TocEntry(words(document)["notes"], f"{CONTENT}#notes"))
     return tuple(entries)

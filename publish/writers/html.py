@@ -16,9 +16,22 @@ from lxml import etree, html
 
 from publish import manifest
 from publish.anchors import PREAMBLE, footnote_ref_eid
-from publish.model import Clause, Document, Emphasis, FootnoteRef, Inline, Link, Section, Strong, Text
+from publish.model import (
+    Clause,
+    Document,
+    Emphasis,
+    FootnoteRef,
+    Inline,
+    Link,
+    Metadata,
+    Part,
+    Section,
+    Strong,
+    Subheading,
+    Text,
+)
 from publish.outputs import write_atomic
-from publish.writers.shared import Options, output_path, section_heading, theme_css, words
+from publish.writers.shared import Options, document_title, output_path, section_heading, theme_css, words
 
 NAME = "html"
 #: The id of the formula paragraph ("The European Parliament,"), a unit of its own in audio.
@@ -56,12 +69,12 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     head = _sub(root, "head")
     _sub(head, "meta", charset="utf-8")
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    _sub(head, "title").text = f"{meta.reference}: {meta.title}"
+    _sub(head, "title").text = document_title(document)
     _sub(
         head,
         "meta",
         name="description",
-        content=f"{meta.doc_type} {meta.reference} ({meta.procedure}), {meta.issued_by}.",
+        content=f"{meta.doc_type} {meta.reference}{_procedure(meta)}, {meta.issued_by}.",
     )
     _sub(head, "meta", name="color-scheme", content="light dark")
     for name in options.formats:
@@ -92,7 +105,8 @@ def preface_element(document: Document) -> etree._Element:
     _sub(header, "p", {"class": "doc-type"}).text = f"{meta.doc_type} · {meta.issued_by}"
     _sub(header, "p", {"class": "reference"}).text = meta.reference
     _sub(header, "h1").text = meta.title
-    _sub(header, "p", {"class": "procedure"}).text = f"({meta.procedure})"
+    if meta.procedure:
+        _sub(header, "p", {"class": "procedure"}).text = f"({meta.procedure})"
     return header
 
 
@@ -103,24 +117,58 @@ def contents_element(document: Document, w: dict[str, str]) -> etree._Element:
     for section in document.sections:
         item = _sub(sections, "li")
         _sub(item, "a", href=f"#{section.eid}").text = section_heading(document, section.kind)
-        clauses = _sub(item, "ol", {"class": "toc-clauses", "role": "list"})
-        for clause in section.clauses:
-            # The visible chip shows the bare label; the hidden words make the link's name the spoken label.
-            link = _sub(_sub(clauses, "li"), "a", href=f"#{clause.eid}")
-            kind, _, shown = clause.spoken_label.rpartition(" ")
-            hidden = _sub(link, "span", {"class": "visually-hidden"})
-            hidden.text, hidden.tail = f"{kind} ", shown
+        _contents_parts(_sub(item, "ol", {"class": "toc-clauses", "role": "list"}), section.outline())
     return nav
+
+
+def _contents_parts(listing: etree._Element, parts: tuple[Part, ...]) -> None:
+    """Links to the clauses of ``parts``; a subheading's as a list of its own below the link to the subheading."""
+    for part in parts:
+        if part.subheading is None:
+            _contents_links(listing, part.clauses)
+            continue
+        entry = _sub(listing, "li", {"class": "toc-subheading"})
+        append_inlines(_sub(entry, "a", href=f"#{part.subheading.eid}"), part.subheading.content)
+        below = _sub(entry, "ol", {"class": "toc-clauses", "role": "list"})
+        _contents_links(below, part.clauses)
+        _contents_parts(below, part.parts)
+
+
+def _contents_links(listing: etree._Element, clauses: tuple[Clause, ...]) -> None:
+    for clause in clauses:
+        # The visible chip shows the bare label; the hidden words make the link's name the spoken label.
+        link = _sub(_sub(listing, "li"), "a", href=f"#{clause.eid}")
+        kind, _, shown = clause.spoken_label.rpartition(" ")
+        hidden = _sub(link, "span", {"class": "visually-hidden"})
+        hidden.text, hidden.tail = f"{kind} ", shown
 
 
 def section_element(document: Document, section: Section, w: dict[str, str]) -> etree._Element:
     heading_id = f"{section.eid}-heading"
     element = _el("section", {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id})
     _sub(element, "h2", id=heading_id).text = section_heading(document, section.kind)
-    element.append(clause_list(section.clauses, section.kind.value))
+    for part in section_parts(section):
+        element.append(part)
     back = _sub(element, "p", {"class": "back"})
     _sub(back, "a", href="#contents-heading").text = w["back"]
     return element
+
+
+def section_parts(section: Section) -> list[etree._Element]:
+    """A section's clauses as lists, each subheading (``h3``, its anchor as id) before the clauses it heads."""
+    parts: list[etree._Element] = []
+    for subheading, clauses in section.groups():
+        if subheading is not None:
+            heading = _el(subheading_tag(subheading), {"id": subheading.eid, "class": "subheading"})
+            append_inlines(heading, subheading.content)
+            parts.append(heading)
+        parts.append(clause_list(clauses, section.kind.value))
+    return parts
+
+
+def subheading_tag(subheading: Subheading) -> str:
+    """The heading element of a subheading: ``h3`` below the section's ``h2``, ``h4`` for the level below."""
+    return f"h{2 + subheading.level}"
 
 
 def clause_list(clauses: tuple[Clause, ...], kind: str) -> etree._Element:
@@ -167,7 +215,8 @@ def footer_element(document: Document, options: Options, w: dict[str, str]) -> e
     meta = document.metadata
     footer = _el("footer")
     _sub(footer, "h2", id="about-heading").text = w["about"]
-    _sub(footer, "p").text = f"{meta.doc_type} {meta.reference}, procedure {meta.procedure}, {meta.issued_by}."
+    procedure = f", {w['procedure'].lower()} {meta.procedure}" if meta.procedure else ""
+    _sub(footer, "p").text = f"{meta.doc_type} {meta.reference}{procedure}, {meta.issued_by}."
     editions = [name for name in options.formats if name in EDITION_LINKS]
     if editions:
         _sub(footer, "h3").text = w["formats"]
@@ -195,6 +244,11 @@ def append_inlines(parent: etree._Element, content: tuple[Inline, ...]) -> None:
                 _sub(
                     sup, "a", {"id": eid, "href": f"#{note_eid}", "class": "noteref", "role": "doc-noteref"}
                 ).text = str(number)
+
+
+def _procedure(meta: Metadata) -> str:
+    """ " (2022/2700(RSP))" after the reference, or "" for a document without a procedure."""
+    return f" ({meta.procedure})" if meta.procedure else ""
 
 
 def _append_text(parent: etree._Element, text: str) -> None:
@@ -238,8 +292,8 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     root = _el("html", lang=meta.language)
     head = _sub(root, "head")
     _sub(head, "meta", charset="utf-8")
-    _sub(head, "title").text = f"{meta.reference}: {meta.title}"
-    _sub(head, "meta", name="description", content=f"{meta.doc_type} {meta.reference} ({meta.procedure})")
+    _sub(head, "title").text = document_title(document)
+    _sub(head, "meta", name="description", content=f"{meta.doc_type} {meta.reference}{_procedure(meta)}")
     _sub(head, "meta", name="author", content=meta.issued_by)
     if meta.date:
         _sub(head, "meta", name="dcterms.created", content=meta.date)
@@ -252,14 +306,19 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     _sub(body, "p", {"class": "doc-type", "id": "preface"}).text = f"{meta.doc_type} · {meta.issued_by}"
     _sub(body, "p", {"class": "reference"}).text = meta.reference
     _sub(body, "h1").text = meta.title
-    _sub(body, "p", {"class": "procedure"}).text = f"({meta.procedure})"
+    if meta.procedure:
+        _sub(body, "p", {"class": "procedure"}).text = f"({meta.procedure})"
     formula = _sub(body, "p", {"class": "formula", "id": PREAMBLE})
     _sub(formula, "span", id=FORMULA_ID).text = document.formula
     for section in document.sections:
         _sub(body, "h2", id=section.eid).text = section_heading(document, section.kind)
-        for clause in section.clauses:
-            for element in print_clause(clause):
-                body.append(element)
+        for subheading, clauses in section.groups():
+            if subheading is not None:
+                heading = _sub(body, subheading_tag(subheading), {"id": subheading.eid, "class": "subheading"})
+                append_inlines(heading, subheading.content)
+            for clause in clauses:
+                for element in print_clause(clause, headed=subheading.level if subheading else 0):
+                    body.append(element)
     if document.footnotes:
         _sub(body, "h2", {"id": "notes", "class": "notes"}).text = w["notes"]
         for note in document.footnotes:
@@ -271,9 +330,13 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     return root
 
 
-def print_clause(clause: Clause, depth: int = 0) -> list[etree._Element]:
-    """A clause and its points as flat paragraphs, each with its label typed first; ``depth`` is the nesting."""
-    classes = f"clause {clause.kind.value} depth-{depth}"
+def print_clause(clause: Clause, depth: int = 0, headed: int = 0) -> list[etree._Element]:
+    """A clause and its points as flat paragraphs, each with its label typed first; ``depth`` is the nesting.
+
+    ``headed`` is the level of the subheading the clause stands under (0 for none): as many levels deeper in the
+    PDF's outline (classes ``headed-1``, ``headed-2``).
+    """
+    classes = f"clause {clause.kind.value} depth-{depth}" + (f" headed-{headed}" if headed else "")
     element = _el("p", {"id": clause.eid, "class": classes, "data-label": clause.spoken_label})
     label = _sub(element, "span", {"class": "label"})
     label.text, label.tail = clause.label or DASH, " "
@@ -281,7 +344,7 @@ def print_clause(clause: Clause, depth: int = 0) -> list[etree._Element]:
     _keep_compounds(element)
     elements = [element]
     for point in clause.points:
-        elements += print_clause(point, depth + 1)
+        elements += print_clause(point, depth + 1, headed)
     return elements
 
 

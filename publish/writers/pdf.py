@@ -109,11 +109,14 @@ def render(document: Document, options: Options, flavour: str = STANDARD.flavour
 
 
 def element_anchors(document: Document) -> list[str]:
-    """The anchors a page can start with, in document order: preface, sections, clauses, notes."""
+    """The anchors a page can start with, in document order: preface, sections, subheadings, clauses, notes."""
     anchors = [PREFACE]
     for section in document.sections:
         anchors.append(section.eid)
-        anchors += [clause.eid for top in section.clauses for clause in top.walk()]
+        for subheading, clauses in section.groups():
+            if subheading is not None:
+                anchors.append(subheading.eid)
+            anchors += [clause.eid for top in clauses for clause in top.walk()]
     if document.footnotes:
         anchors.append(NOTES_ID)
     return anchors
@@ -140,6 +143,7 @@ def link_labels(document: Document) -> dict[str, str]:
     w = words(document)
     labels = {clause.eid: clause.spoken_label for clause in document.iter_clauses()}
     labels |= {section.eid: section_heading(document, section.kind) for section in document.sections}
+    labels |= {subheading.eid: subheading.text for subheading in document.iter_subheadings()}
     for note in document.footnotes:
         labels[note.eid] = f"{w['note']} {note.number}"
         labels[footnote_ref_eid(note.number)] = f"{w['back_to_call']} {note.number}"

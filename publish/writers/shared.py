@@ -73,6 +73,21 @@ def words(document: Document) -> dict[str, str]:
     return WORDS.get(document.metadata.language.split("-")[0], WORDS["en"])
 
 
+#: The longest title a page or a PDF window gets, in characters (the full title is the page's ``h1``): screen readers
+#: announce it on every window switch, and outloud (DOC-040) finds a title of more than 200 characters unhelpful.
+TITLE_MAX = 160
+
+
+def document_title(document: Document) -> str:
+    """The title of a page or a PDF: "B9-0311/2022: European Parliament resolution on …", cut at a word with "…"
+    when longer than :data:`TITLE_MAX` (some texts adopted have titles of 250 characters)."""
+    meta = document.metadata
+    title = f"{meta.reference}: {meta.title}"
+    if len(title) <= TITLE_MAX:
+        return title
+    return title[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:–- ") + "…"
+
+
 def section_heading(document: Document, kind: SectionKind) -> str:
     """The heading of a section in the document's language."""
     return SECTION_HEADINGS.get(document.metadata.language.split("-")[0], SECTION_HEADINGS["en"])[kind]
