@@ -21,7 +21,7 @@ DEBIAN_RUNTIME := lib:pango-1.0=libpango-1.0-0 lib:pangoft2-1.0=libpangoft2-1.0-
 # back and is not imported by a build), the pronunciation lexicons, and the installed dependencies (the stamp).
 OUT  := build
 DOCS := $(basename $(notdir $(SOURCES)))
-CODE := $(shell find publish -name '*.py' -not -path 'publish/check/*') $(wildcard publish/lexicons/*) \
+CODE := $(shell find publish -name '*.py' -not -path 'publish/check/*') $(wildcard publish/lexicons/*) $(wildcard publish/languages/*) \
 	$(VENV)/.installed
 # The theme files each format is styled with (audio has none).
 THEME_html := themes/default.css

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from publish import reader
+from publish import languages, reader
 from publish.errors import SourceError
 from publish.labels import BULLETS, Label, LabelStyle, find_label, first_value, next_value
 
@@ -44,7 +44,6 @@ _FILE_NAME = re.compile(
     r"(?P<kind>RC|TA|A|B)-(?P<term>\d{1,2})-(?P<year>\d{4})-(?P<number>\d{4})(?:_(?P<lang>[A-Z]{2}))?"
 )
 _PROCEDURE = re.compile(r"\((\d{4}/\d{4}) ?\(([A-Z]{3})\)\)")
-_FORMULA = re.compile(r"The European Parliament ?,?")
 _TITLE_START = re.compile(
     r"(European Parliament (legislative )?(resolution|decision|recommendation)|(Joint )?[Mm]otion for a resolution"
     r"|Decision|Recommendation|on) "
@@ -173,9 +172,30 @@ def import_text(
 
     ``language`` defaults to the file name's (``…_FR.txt``), else English; ``given`` facts win over the text's.
     """
-    language = language or language_from_name(path) or "en"
-    importer = _Importer(path, lenient, language, given or Given())
-    return importer.run(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    detected = None
+    if not (language or language_from_name(path)):
+        detected = language_from_formula(text)
+    importer = _Importer(path, lenient, language or language_from_name(path) or detected or "en", given or Given())
+    if detected and detected != "en":
+        importer.warn(1, f"language '{detected}' taken from the formula; give it with --language to be sure")
+    return importer.run(text)
+
+
+def formula_pattern(pack: languages.Pack) -> re.Pattern[str]:
+    """The formula of a pack's language as it is printed: its words, any spaces, a final comma or none."""
+    words = pack.formula.strip().rstrip(",").split()
+    return re.compile(r"\s+".join(re.escape(word) for word in words) + r" ?,?", re.IGNORECASE)
+
+
+def language_from_formula(text: str) -> str | None:
+    """The language whose formula ("Le Parlement européen,") stands on a line of its own in ``text``, if one does."""
+    lines = {_probe(line).strip() for line in text.split("\n")}
+    for code in languages.available():
+        pattern = formula_pattern(languages.load(code))
+        if any(pattern.fullmatch(line) for line in lines):
+            return code
+    return None
 
 
 def reference_from_name(path: Path) -> str | None:
@@ -205,6 +225,8 @@ class _Importer:
         self.lenient = lenient
         self.language = language
         self.given = given
+        self.pack = languages.load(language)
+        self.formula = formula_pattern(self.pack)
         self.header_notes: list[str] = []
         self.warnings: list[Notice] = []
         self.sections = _Sections()
@@ -224,9 +246,13 @@ class _Importer:
 
     def run(self, text: str) -> Imported:
         lines = text.split("\n")
-        formula_at = next((n for n, line in enumerate(lines) if _FORMULA.fullmatch(_probe(line).strip())), None)
+        formula_at = next((n for n, line in enumerate(lines) if self.formula.fullmatch(_probe(line).strip())), None)
         if formula_at is None:
-            raise self.error(0, "no formula ('The European Parliament,') found", "is this the text of a resolution?")
+            raise self.error(
+                0,
+                f"no formula ('{self.pack.formula}') found",
+                "is this the text of a resolution? Is --language right?",
+            )
         metadata = self._header(lines[:formula_at])
         formula = _fold(lines[formula_at])
         self._body(lines, formula_at + 1)
@@ -242,12 +268,22 @@ class _Importer:
     def _header(self, lines: list[str]) -> dict[str, str]:
         """The front matter from the lines before the formula, the facts given and the file's name."""
         found = _Header()
+        unused: list[list[tuple[int, str]]] = [[]]  # lines the front matter has no place for, in blocks
         for number, raw in enumerate(lines, 1):
             line = _fold(raw)
             if line and _FURNITURE.fullmatch(line):
                 self.warn(number, f"page furniture '{line}' dropped")
             elif not found.take(line, number):
-                self.warn(number, f"line before the formula not used (not part of the resolution's text): '{line}'")
+                unused[-1].append((number, line))
+            elif unused[-1]:
+                unused.append([])
+        blocks = [block for block in unused if block]
+        if found.title() is None and blocks and not self.given.title:
+            # No line opens as an English title does: the last block of otherwise unused lines is the title
+            # ("Résolution du Parlement européen du 9 juin 2022 sur …").
+            found.titles.append([line for _, line in blocks.pop()])
+        for number, line in (item for block in blocks for item in block):
+            self.warn(number, f"line before the formula not used (not part of the resolution's text): '{line}'")
         from_name = reference_from_name(self.path)
         facts: dict[str, str] = {}
         notes: list[str] = []
@@ -389,10 +425,12 @@ class _Importer:
         return "paragraphs"
 
     def _regard(self, line: str, current: _Clause | None, blank_before: bool) -> bool:
-        """Whether ``line`` starts an unbulleted citation ("having regard to …") where it stands."""
+        """Whether ``line`` starts an unbulleted citation ("having regard to …", in the language's words) where it
+        stands."""
         in_citations = not self.sections.recitals and not self.sections.paragraphs
         at_clause_start = current is None or blank_before or current.text.endswith((",", ";"))
-        return line.startswith("having regard") and in_citations and at_clause_start
+        opens = any(line.casefold().startswith(opener.casefold()) for opener in self.pack.citation_openers)
+        return opens and in_citations and at_clause_start
 
     def _notes_start(self, line: str) -> bool:
         """Whether the notes start at ``line`` without a rule before them: it is note 1, and note 1 is called."""

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from publish import languages
+
 #: Bullets a citation or indent may start with: hyphen, en dash, bullet, and the
 #: Symbol-font private-use dash that Word leaves in EP pages.
 BULLETS = "-\u2013\u2022\uf02d"
@@ -144,26 +146,10 @@ def _to_roman(number: int) -> str:
     return "".join(out)
 
 
-#: Spoken names of clause kinds, by language. Only English for now.
-SPOKEN_KIND: dict[str, dict[str, str]] = {
-    "en": {
-        "citation": "Citation",
-        "recital": "Recital",
-        "paragraph": "Paragraph",
-        "point": "Point",
-        "indent": "Indent",
-    }
-}
+def spoken_label(kind: str, label: str, language: str = "en", parents: tuple[tuple[str, str], ...] = ()) -> str:
+    """The label as a listener hears it, in the language's words: "Recital A", "Point (a) of paragraph 3".
 
-
-def spoken_label(kind: str, label: str, language: str = "en", parent: str | None = None) -> str:
-    """The label as a listener hears it: "Recital A", "Point (a) of paragraph 3".
-
-    ``label`` is the printed label without a final full stop, or the count for
-    unlabelled clauses; ``parent`` is the parent's spoken label.
+    ``label`` is the printed label without a final full stop, or the count for unlabelled clauses; ``parents``
+    are (kind, label) of the clauses it belongs to, innermost first.
     """
-    names = SPOKEN_KIND.get(language.split("-")[0], SPOKEN_KIND["en"])
-    own = f"{names[kind]} {label}"
-    if parent is None:
-        return own
-    return f"{own} of {parent[0].lower()}{parent[1:]}"
+    return languages.load(language).spoken_label(kind, label, parents)

@@ -50,6 +50,7 @@ def manifest(document: Document) -> dict[str, Any]:
         "reference": meta.reference,
         "procedure": meta.procedure,
         "language": meta.language,
+        "versions": [{"language": v.language, "document": v.name} for v in document.versions],
         "editions": {},
         "clauses": clauses,
     }

@@ -229,14 +229,27 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class Version:
+    """One language version of a document: its language and the name its editions are built under."""
+
+    language: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A whole resolution: metadata, preface, formula, sections and footnotes."""
+    """A whole resolution: metadata, preface, formula, sections and footnotes.
+
+    ``versions`` lists every language version of the document, this one included, by language (none for a
+    document in one language): the versions share their anchors, so ``para_3`` is paragraph 3 in each.
+    """
 
     name: str
     metadata: Metadata
     formula: str
     sections: tuple[Section, ...]
     footnotes: tuple[Footnote, ...] = ()
+    versions: tuple[Version, ...] = ()
 
     def iter_clauses(self) -> Iterator[Clause]:
         """Every clause, points included, in document order."""

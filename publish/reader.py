@@ -11,10 +11,11 @@ with an error naming the file and line.
 
 from __future__ import annotations
 
+import glob
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,6 +43,7 @@ from publish.model import (
     Strong,
     Subheading,
     Text,
+    Version,
     plain_text,
 )
 
@@ -99,7 +101,40 @@ def read(path: Path, name: str | None = None) -> Document:
         raise SourceError(
             path, 1, f"the source is {size:,} bytes, more than the {MAX_SOURCE_BYTES:,} a resolution can need"
         )
-    return parse(decode(path.read_bytes(), path), path, name)
+    text = decode(path.read_bytes(), path)
+    document = parse(text, path, name)
+    versions = language_versions(path)
+    own = _VERSION_NAME.fullmatch(path.stem)
+    if versions and own and own["language"] != document.metadata.language.split("-")[0].lower():
+        line = next((n for n, raw in enumerate(text.splitlines(), 1) if raw.startswith("language:")), 1)
+        raise SourceError(
+            path,
+            line,
+            f"the language version '{path.name}' says its language is '{document.metadata.language}'",
+            f"a source named <document>.{own['language']}.md is in language {own['language']}",
+        )
+    return replace(document, versions=versions)
+
+
+#: A language version's source: ``<document>.<language>.md``, the language a primary subtag (``fr``).
+_VERSION_NAME = re.compile(r"(?P<base>.+)\.(?P<language>[a-z]{2,3})")
+
+
+def language_versions(path: Path) -> tuple[Version, ...]:
+    """The language versions of the document whose source is ``path``, when it is one of them.
+
+    A source named ``<document>.<language>.md`` (``TA-9-2022-0237.fr.md``) is a language version; every source
+    beside it named ``<document>.<other language>.md`` is another. One alone is no parallel document.
+    """
+    match = _VERSION_NAME.fullmatch(path.stem)
+    if match is None:
+        return ()
+    versions = []
+    for sibling in sorted(path.parent.glob(f"{glob.escape(match['base'])}.*{path.suffix}")):
+        other = _VERSION_NAME.fullmatch(sibling.stem)
+        if other and other["base"] == match["base"]:
+            versions.append(Version(other["language"], sibling.stem))
+    return tuple(versions) if len(versions) > 1 else ()
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -511,8 +546,7 @@ class _Reader:
     def _freeze(self, draft: _Draft) -> Clause:
         parent = draft.parent
         draft.eid = draft.eid_override or anchors.clause_eid(draft.kind, draft.num, parent.eid if parent else None)
-        spoken_num = draft.label.text.removesuffix(".") if draft.label.text else draft.num
-        draft.spoken = spoken_label(draft.kind, spoken_num, self.language, parent.spoken if parent else None)
+        draft.spoken = spoken_label(draft.kind, _spoken_num(draft), self.language, _parents(draft))
         return Clause(
             kind=draft.kind,
             eid=draft.eid,
@@ -535,6 +569,21 @@ class _Reader:
         for target, line in self.links:
             if target not in seen:
                 raise self.error(line, f"link to '#{target}', which is not the anchor of any clause")
+
+
+def _spoken_num(draft: _Draft) -> str:
+    """A clause's label as spoken: the printed label without its final full stop, or the count."""
+    return draft.label.text.removesuffix(".") if draft.label.text else draft.num
+
+
+def _parents(draft: _Draft) -> tuple[tuple[str, str], ...]:
+    """(kind, spoken label number) of the clauses a clause belongs to, innermost first."""
+    out = []
+    parent = draft.parent
+    while parent is not None:
+        out.append((parent.kind.value, _spoken_num(parent)))
+        parent = parent.parent
+    return tuple(out)
 
 
 def _last_point(clause: _Draft | None, style: LabelStyle) -> _Draft | None:

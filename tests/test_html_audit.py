@@ -49,7 +49,7 @@ def _broken(seed_page: Path, tmp_path: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "tool", "rule"),
     [
-        ('<html lang="en">', "<html>", "axe", "html-has-lang"),
+        ('<html lang="en" dir="ltr">', '<html dir="ltr">', "axe", "html-has-lang"),
         ('<li id="para_2"', '<li id="para_1"', "vnu", "error"),
         ('<h2 id="recs-heading">Recitals</h2>', '<h4 id="recs-heading">Recitals</h4>', "axe", "heading-order"),
         ("--link: #9cc3ff;", "--link: #20324a;", "axe", "color-contrast"),

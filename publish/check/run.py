@@ -10,8 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import partial
 from pathlib import Path
+
+from lxml import html
 
 from publish import manifest, reader
 from publish.check import compare, readback
@@ -179,7 +182,42 @@ def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
     recorded = compare.compare_manifest(data, document, readings) if data else []
     if not data:
         recorded.append(Problem("anchors.json", "file", manifest.NAME, broken))
+    recorded += compare_versions(folder, source, document)
     return Outcome(folder, source, document, formats, recorded, _rows(document, readings))
+
+
+def compare_versions(folder: Path, source: Path, document: Document) -> list[Problem]:
+    """Every other language version of the document has the same clause anchors in the same order: in its source
+    and in its built HTML page (beside ``folder``); each difference is named with its clause."""
+    problems: list[Problem] = []
+    for version in document.versions:
+        if version.name == document.name:
+            continue
+        other_source = source.parent / f"{version.name}{source.suffix}"
+        try:
+            other = reader.read(other_source)
+        except PublishError as exc:
+            problems.append(Problem("versions", "source", version.name, f"cannot be read: {exc}"))
+            continue
+        problems += _anchor_differences(version.name, "source", document.anchors, other.anchors)
+        page = folder.parent / version.name / f"{version.name}.html"
+        if not page.is_file():
+            problems.append(Problem("versions", "html", version.name, "not built"))
+            continue
+        ids = [anchor.id for anchor in readback.clause_anchors(html.parse(str(page)).getroot())]
+        problems += _anchor_differences(version.name, "html", document.anchors, ids)
+    return problems
+
+
+def _anchor_differences(name: str, what: str, own: Sequence[str], other: Sequence[str]) -> list[Problem]:
+    """The clauses where ``other`` (version ``name``) differs from ``own``: missing, extra or out of place."""
+    problems = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, own, other, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            problems += [Problem("versions", what, eid, f"missing in {name}") for eid in own[i1:i2]]
+        if tag in ("insert", "replace"):
+            problems += [Problem("versions", what, eid, f"in {name} only") for eid in other[j1:j2]]
+    return problems
 
 
 def _rows(document: Document, readings: Mapping[str, readback.Reading]) -> list[Row]:

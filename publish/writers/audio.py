@@ -34,7 +34,7 @@ from publish.writers.audioparts import (
     place,
     webvtt,
 )
-from publish.writers.shared import Options, output_path, section_heading, words
+from publish.writers.shared import Options, output_path, pack, section_heading, words
 
 NAME = "audio"
 SUFFIX = ".mp3"
@@ -43,7 +43,7 @@ VTT_SUFFIX = ".vtt"
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     """Speak the document, write ``<name>.mp3`` and ``<name>.vtt``, record the times; return the paths written."""
-    voice = speech.Voice(options.voice or document.metadata.language.lower(), options.rate)
+    voice = speech.Voice(options.voice or pack(document).voice, options.rate)
     units = spoken_units(document)
     cache_dir = speech_cache(options, out_dir)
     label, jobs = f"{document.name}: audio", _cores()
@@ -112,7 +112,7 @@ def _tags(document: Document, options: Options, facts: tuple[tuple[str, str], ..
         title=meta.title,
         album=f"{meta.doc_type} {meta.reference}",
         artist=meta.issued_by,
-        language=meta.language,
+        language=pack(document).iso639_2,
         date=meta.date,
         encoder=encoder,
         facts=facts,

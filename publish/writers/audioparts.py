@@ -65,13 +65,6 @@ LEAD_MS, TAIL_MS = 5, 40
 #: Pauses after a unit, in ms: inside a group (a section's heading and clauses), and before a new group.
 PAUSE_MS, GROUP_PAUSE_MS = 500, 1000
 
-#: ISO 639-2 codes of the EU's official languages, for the ID3 TLAN frame.
-ISO639_2 = {
-    "bg": "bul", "cs": "ces", "da": "dan", "de": "deu", "el": "ell", "en": "eng", "es": "spa", "et": "est",
-    "fi": "fin", "fr": "fra", "ga": "gle", "hr": "hrv", "hu": "hun", "it": "ita", "lt": "lit", "lv": "lav",
-    "mt": "mlt", "nl": "nld", "pl": "pol", "pt": "por", "ro": "ron", "sk": "slk", "sl": "slv", "sv": "swe",
-}  # fmt: skip
-
 
 @dataclass(frozen=True, slots=True)
 class Unit:
@@ -304,6 +297,7 @@ class Tags:
     title: str
     album: str
     artist: str
+    #: The language as ISO 639-2/T (``eng``, ``fra``), for the TLAN frame.
     language: str
     date: str | None
     encoder: str
@@ -330,9 +324,7 @@ def id3_tag(units: Sequence[Unit], timeline: Timeline, tags: Tags) -> OrderedID3
     tag.add(TIT2(encoding=3, text=tags.title))
     tag.add(TALB(encoding=3, text=tags.album))
     tag.add(TPE1(encoding=3, text=tags.artist))
-    code = ISO639_2.get(tags.language.split("-")[0].lower())
-    if code:
-        tag.add(TLAN(encoding=3, text=code))
+    tag.add(TLAN(encoding=3, text=tags.language))
     if tags.date:
         tag.add(TDRC(encoding=3, text=tags.date))
     tag.add(TSSE(encoding=3, text=tags.encoder))

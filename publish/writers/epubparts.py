@@ -21,6 +21,7 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
+from publish import languages
 from publish.model import Clause, Document, Part
 from publish.writers import html
 from publish.writers.shared import document_title, section_heading, words
@@ -204,7 +205,8 @@ def ncx_toc(entries: Sequence[TocEntry]) -> list[Any]:
 
 
 def _xhtml_root(language: str, title: str) -> etree._Element:
-    root = etree.Element(f"{{{XHTML}}}html", {"lang": language, XML_LANG: language}, nsmap={None: XHTML, "epub": OPS})
+    attrs = {"lang": language, XML_LANG: language, "dir": languages.load(language).dir}
+    root = etree.Element(f"{{{XHTML}}}html", attrs, nsmap={None: XHTML, "epub": OPS})
     head = _x(root, "head")
     _x(head, "meta", {"charset": "utf-8"})
     _x(head, "title").text = title

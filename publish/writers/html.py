@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree, html
 
-from publish import manifest
+from publish import languages, manifest
 from publish.anchors import PREAMBLE, footnote_ref_eid
 from publish.model import (
     Clause,
@@ -29,21 +29,31 @@ from publish.model import (
     Strong,
     Subheading,
     Text,
+    Version,
 )
 from publish.outputs import write_atomic
-from publish.writers.shared import Options, document_title, output_path, section_heading, theme_css, words
+from publish.writers.shared import (
+    Options,
+    document_title,
+    output_path,
+    pack,
+    page_css,
+    section_heading,
+    theme_css,
+    words,
+)
 
 NAME = "html"
 #: The id of the formula paragraph ("The European Parliament,"), a unit of its own in audio.
 FORMULA_ID = "formula"
 SUFFIX = ".html"
 
-#: Links to the other editions, by writer name: (suffix, link text, MIME type).
+#: Links to the other editions, by writer name: (suffix, key of the link text in the language pack, MIME type).
 EDITION_LINKS: dict[str, tuple[str, str, str]] = {
-    "pdf": (".pdf", "PDF (tagged, PDF/UA-1)", "application/pdf"),
-    "pdf-large": ("-large-print.pdf", "Large-print PDF", "application/pdf"),
-    "epub": (".epub", "EPUB 3 with synchronised audio", "application/epub+zip"),
-    "audio": (".mp3", "Audio (MP3 with a chapter per clause)", "audio/mpeg"),
+    "pdf": (".pdf", "edition_pdf", "application/pdf"),
+    "pdf-large": ("-large-print.pdf", "edition_pdf_large", "application/pdf"),
+    "epub": (".epub", "edition_epub", "application/epub+zip"),
+    "audio": (".mp3", "edition_audio", "audio/mpeg"),
 }
 
 
@@ -65,7 +75,7 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     """The page as an element tree."""
     meta = document.metadata
     w = words(document)
-    root = _el("html", lang=meta.language)
+    root = _el("html", lang=meta.language, dir=pack(document).dir)
     head = _sub(root, "head")
     _sub(head, "meta", charset="utf-8")
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
@@ -81,11 +91,16 @@ def page(document: Document, options: Options) -> html.HtmlElement:
         if name in EDITION_LINKS:
             suffix, _, mime = EDITION_LINKS[name]
             _sub(head, "link", rel="alternate", type=mime, href=f"{document.name}{suffix}")
+    for version in document.versions:
+        if version.name != document.name:
+            _sub(head, "link", rel="alternate", hreflang=version.language, href=version_href(version))
     _sub(head, "style").text = "\n" + theme_css(options)
 
     body = _sub(root, "body")
     _sub(body, "a", {"class": "skip-link", "href": "#main"}).text = w["skip"]
     body.append(preface_element(document))
+    if len(document.versions) > 1:
+        body.append(versions_element(document, w))
     body.append(contents_element(document, w))
     main = _sub(body, "main", id="main", tabindex="-1")
     preamble = _sub(main, "div", id="preamble")
@@ -96,7 +111,36 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     if document.footnotes:
         main.append(notes_element(document, w))
     body.append(footer_element(document, options, w))
+    if len(document.versions) > 1:
+        _sub(body, "script").text = SAME_CLAUSE_SCRIPT
     return root
+
+
+#: Following a link to another language version keeps the clause the reader is at (``#para_3``); without script
+#: the link leads to the top of the other version.
+SAME_CLAUSE_SCRIPT = """
+document.querySelectorAll("nav.versions a[hreflang]").forEach(function (link) {
+  link.addEventListener("click", function () { if (location.hash) { link.hash = location.hash; } });
+});
+"""
+
+
+def version_href(version: Version) -> str:
+    """The link from one language version's page to another's: ``../<name>/<name>.html``."""
+    return f"../{version.name}/{version.name}{SUFFIX}"
+
+
+def versions_element(document: Document, w: dict[str, str]) -> etree._Element:
+    """The language switcher: each other language version, named in its own language."""
+    nav = _el("nav", {"class": "versions", "aria-labelledby": "versions-heading"})
+    _sub(nav, "h2", {"id": "versions-heading", "class": "versions-heading"}).text = w["languages"]
+    listing = _sub(nav, "ul", {"role": "list"})
+    for version in document.versions:
+        if version.name != document.name:
+            name = languages.load(version.language).name
+            attrs = {"href": version_href(version), "hreflang": version.language, "lang": version.language}
+            _sub(_sub(listing, "li"), "a", attrs).text = name
+    return nav
 
 
 def preface_element(document: Document) -> etree._Element:
@@ -222,8 +266,8 @@ def footer_element(document: Document, options: Options, w: dict[str, str]) -> e
         _sub(footer, "h3").text = w["formats"]
         listing = _sub(footer, "ul", {"class": "editions"})
         for name in editions:
-            suffix, text, mime = EDITION_LINKS[name]
-            _sub(_sub(listing, "li"), "a", href=f"{document.name}{suffix}", type=mime).text = text
+            suffix, key, mime = EDITION_LINKS[name]
+            _sub(_sub(listing, "li"), "a", href=f"{document.name}{suffix}", type=mime).text = w[key]
     return footer
 
 
@@ -289,7 +333,7 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     """
     meta = document.metadata
     w = words(document)
-    root = _el("html", lang=meta.language)
+    root = _el("html", lang=meta.language, dir=pack(document).dir)
     head = _sub(root, "head")
     _sub(head, "meta", charset="utf-8")
     _sub(head, "title").text = document_title(document)
@@ -300,6 +344,7 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     css = theme_css(options, "print")
     if flavour != "print":
         css += "\n" + theme_css(options, flavour)
+    css += "\n" + page_css(document)
     _sub(head, "style").text = "\n" + css
 
     body = _sub(root, "body", {"class": flavour})

@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish import languages
 from publish.errors import PublishError
 from publish.model import Document, SectionKind
 
@@ -41,36 +42,14 @@ class Options:
     failed: tuple[str, ...] = ()
 
 
-#: Headings of the sections, by language. Only English for now.
-SECTION_HEADINGS: dict[str, dict[SectionKind, str]] = {
-    "en": {
-        SectionKind.CITATIONS: "Citations",
-        SectionKind.RECITALS: "Recitals",
-        SectionKind.PARAGRAPHS: "Paragraphs",
-    }
-}
-
-#: Fixed words of the page chrome, by language.
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "skip": "Skip to the resolution text",
-        "contents": "Contents",
-        "back": "Back to contents",
-        "notes": "Notes",
-        "note": "Note",
-        "back_to_call": "Back to the call of note",
-        "about": "About this edition",
-        "formats": "Other formats",
-        "procedure": "Procedure",
-        "landmarks": "Landmarks",
-        "pages": "Pages",
-    }
-}
-
-
 def words(document: Document) -> dict[str, str]:
-    """The chrome's words in the document's language (English when there are none yet)."""
-    return WORDS.get(document.metadata.language.split("-")[0], WORDS["en"])
+    """The chrome's words in the document's language (:mod:`publish.languages`)."""
+    return languages.load(document.metadata.language).words
+
+
+def pack(document: Document) -> languages.Pack:
+    """The language pack of the document's language."""
+    return languages.load(document.metadata.language)
 
 
 #: The longest title a page or a PDF window gets, in characters (the full title is the page's ``h1``): screen readers
@@ -90,7 +69,24 @@ def document_title(document: Document) -> str:
 
 def section_heading(document: Document, kind: SectionKind) -> str:
     """The heading of a section in the document's language."""
-    return SECTION_HEADINGS.get(document.metadata.language.split("-")[0], SECTION_HEADINGS["en"])[kind]
+    return pack(document).sections[kind.value]
+
+
+def page_css(document: Document) -> str:
+    """The page-number line of the paged editions in the document's language ("Page 3 of 4"), as a CSS rule that
+    fills the themes' ``@bottom-center`` margin box."""
+    before, _, rest = pack(document).words["page_of"].partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    parts = [_css_string(before), "counter(page)", _css_string(middle), "counter(pages)", _css_string(after)]
+    return "@page { @bottom-center { content: " + " ".join(p for p in parts if p) + "; } }"
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string ("" for none): backslashes, quotes and line ends escaped."""
+    if not text:
+        return ""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
 
 
 def theme_css(options: Options, flavour: str = "") -> str:
