@@ -278,10 +278,13 @@ class _Importer:
             elif unused[-1]:
                 unused.append([])
         blocks = [block for block in unused if block]
-        if found.title() is None and blocks and not self.given.title:
-            # No line opens as an English title does: the last block of otherwise unused lines is the title
-            # ("Résolution du Parlement européen du 9 juin 2022 sur …").
-            found.titles.append([line for _, line in blocks.pop()])
+        if found.title() is None and not self.given.title:
+            # No line opens as an English title does: the text before the procedure, else the last block of
+            # otherwise unused lines, is the title ("Résolution du Parlement européen du 9 juin 2022 sur …").
+            if found.untitled:
+                found.titles.append([found.untitled[-1]])
+            elif blocks:
+                found.titles.append([line for _, line in blocks.pop()])
         for number, line in (item for block in blocks for item in block):
             self.warn(number, f"line before the formula not used (not part of the resolution's text): '{line}'")
         from_name = reference_from_name(self.path)
@@ -749,6 +752,8 @@ class _Header:
     in_title: bool = False
     #: What a title that starts "on …" follows: "MOTION FOR A EUROPEAN PARLIAMENT RESOLUTION" says it.
     prefix: str = ""
+    #: Text before a procedure that opens as no English title does ("Résolution du Parlement européen du …").
+    untitled: list[str] = field(default_factory=list)
 
     def take(self, line: str, number: int) -> bool:
         """Take what the folded ``line`` says; False when it says nothing the front matter records.
@@ -772,8 +777,8 @@ class _Header:
         if procedure:
             self.procedure = self.procedure or f"{procedure[1]}({procedure[2]})"
             before = line[: procedure.start()].strip()
-            if before:
-                self._title(before, probe[: procedure.start()].strip())
+            if before and not self._title(before, probe[: procedure.start()].strip()):
+                self.untitled.append(before)  # a title in words the English openers do not know
             self.in_title = False
             return True
         kind = _TYPE_LINES.get(probe.casefold())

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import re
 from pathlib import Path
 
 import pytest
+import webvtt
 import yaml
 from conftest import SMALL
 from lxml import html
+from mutagen.id3 import ID3
 
 from publish import languages, reader
 from publish.build import build
 from publish.check import run
 from publish.errors import SourceError
+from publish.importer import import_file
 from publish.model import Version
 
 PACKS = languages.available()
@@ -120,3 +125,59 @@ def test_the_switcher_in_chromium_keeps_the_clause_and_both_pages_pass_axe(tmp_p
                 report = chromium.axe(path, scheme)
                 assert (report.violations, report.incomplete) == ((), ()), (path.name, scheme)
     assert [str(f) for f in check_html.run_vnu(pages) if f.rule not in ("warning", "info")] == []
+
+
+# --- real texts in other languages -----------------------------------------------------------------------------------
+
+CORPUS = Path(__file__).parent / "corpus"
+LANGUAGE_ROWS = list(
+    csv.DictReader((CORPUS / "languages.tsv").read_text(encoding="utf-8").splitlines(), delimiter="\t")
+)
+WITH_PACK = [row for row in LANGUAGE_ROWS if row["language"] in PACKS]
+WITHOUT_PACK = [row for row in LANGUAGE_ROWS if row["language"] not in PACKS]
+
+
+def test_the_texts_in_other_languages_have_their_provenance():
+    sources = (CORPUS / "SOURCES-languages.md").read_text(encoding="utf-8")
+    assert len({row["language"] for row in LANGUAGE_ROWS}) >= 8
+    assert {"el", "bg"} <= {row["language"] for row in LANGUAGE_ROWS}
+    for row in LANGUAGE_ROWS:
+        assert (CORPUS / row["file"]).is_file()
+        base, _, code = row["file"].removesuffix(".txt").rpartition("_")
+        # A section is headed by the file's name, or by several files' as "TA-7-2013-0238_{BG,DA,DE}.txt".
+        heading = rf"{re.escape(base)}_(?:{code}|\{{[A-Z,]*\b{code}\b[A-Z,]*\}})\.txt"
+        section = re.search(rf"^## {heading}[^\n]*\n(.*?)(?=^## |\Z)", sources, re.MULTILINE | re.DOTALL)
+        assert section is not None and re.search(r"https?://", section[1]), row["file"]
+
+
+@pytest.mark.parametrize("row", WITH_PACK, ids=lambda row: row["file"])
+def test_a_text_in_a_language_with_a_pack_imports_with_the_clauses_a_person_counted(row):
+    path = CORPUS / row["file"]
+    document = reader.parse(import_file(path).source, path.with_suffix(".md"))
+    assert document.metadata.language == row["language"]
+    assert document.metadata.reference.replace("-PROV", "") == row["reference"]
+    counts = {s.kind.value: len(s.clauses) for s in document.sections}
+    assert [counts.get(k, 0) for k in ("citations", "recitals", "paragraphs")] == [
+        int(row[k]) for k in ("citations", "recitals", "paragraphs")
+    ]
+
+
+@pytest.mark.parametrize("row", WITHOUT_PACK, ids=lambda row: row["file"])
+def test_a_text_in_a_language_without_a_pack_yet_stops_with_a_clear_error(row):
+    with pytest.raises(SourceError, match=r"no formula \('The European Parliament,'\) found") as caught:
+        import_file(CORPUS / row["file"])
+    assert "--language" in (caught.value.hint or "")
+
+
+def test_a_french_document_is_spoken_and_captioned_in_french(tmp_path):
+    source = tmp_path / "petite.md"
+    source.write_text(SMALL.replace("language: en", "language: fr"), encoding="utf-8")
+    build([source], tmp_path / "build", ["audio"])
+    folder = tmp_path / "build" / "petite"
+    cues = {cue.identifier: cue.text for cue in webvtt.read(str(folder / "petite.vtt"))}
+    assert cues["rec_A"].startswith("Considérant A. ")
+    assert cues["rec_B__point_b__point_i"].startswith("Point (i) du point (b) du considérant B. ")
+    assert cues["recs-heading"] == "Considérants."
+    tag = ID3(folder / "petite.mp3")
+    assert str(tag["TLAN"]) == "fra"
+    assert [str(f) for f in tag.getall("TXXX") if f.desc == "voice"] == ["fr"]
