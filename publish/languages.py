@@ -31,8 +31,16 @@ WORDS = (
     "skip", "contents", "back", "notes", "note", "back_to_call", "about", "formats", "languages", "procedure",
     "landmarks", "pages", "page_of", "edition_pdf", "edition_pdf_large", "edition_epub", "edition_audio",
 )  # fmt: skip
+#: The EPUB's accessibility summary, sentence by sentence (templates; see en.yaml for the placeholders).
+SUMMARY = ("conforms", "no_media", "text_only", "clauses", "reflow", "narration", "narration_notes", "pages")
 #: Placeholders a template must hold.
 TEMPLATES = {"page_of": ("{page}", "{pages}")}
+SUMMARY_TEMPLATES = {
+    "conforms": ("{reference}",),
+    "clauses": ("{count}", "{example}"),
+    "narration": ("{minutes}", "{seconds}", "{notes}", "{narrator}"),
+    "pages": ("{pages}",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,7 @@ class Pack:
     clauses: dict[str, str]
     of: dict[str, str]
     words: dict[str, str]
+    summary: dict[str, str]
     fallback: bool = False
 
     def spoken_label(self, kind: str, label: str, parents: tuple[tuple[str, str], ...] = ()) -> str:
@@ -89,17 +98,18 @@ def missing(data: dict[str, Any]) -> list[str]:
     out += [key for key in LISTS if not isinstance(data.get(key), list)]
     if isinstance(data.get("sources"), list) and not data["sources"]:
         out.append("sources")
-    for group, keys in (("sections", SECTIONS), ("clauses", CLAUSES), ("of", CLAUSES), ("words", WORDS)):
+    groups = (("sections", SECTIONS), ("clauses", CLAUSES), ("of", CLAUSES), ("words", WORDS), ("summary", SUMMARY))
+    for group, keys in groups:
         values = data.get(group) if isinstance(data.get(group), dict) else {}
         out += [f"{group}.{key}" for key in keys if not isinstance(values.get(key), str) or not values[key].strip()]
         if group == "of":
             out += [f"of.{key}" for key in keys if isinstance(values.get(key), str) and "{label}" not in values[key]]
-        if group == "words":
-            out += [
-                f"words.{key}"
-                for key, needed in TEMPLATES.items()
-                if isinstance(values.get(key), str) and not all(n in values[key] for n in needed)
-            ]
+        templates = {"words": TEMPLATES, "summary": SUMMARY_TEMPLATES}.get(group, {})
+        out += [
+            f"{group}.{key}"
+            for key, needed in templates.items()
+            if isinstance(values.get(key), str) and not all(n in values[key] for n in needed)
+        ]
     return out
 
 
@@ -127,5 +137,6 @@ def _read(path: Path, fallback: bool = False) -> Pack:
         clauses=dict(data["clauses"]),
         of=dict(data["of"]),
         words=dict(data["words"]),
+        summary=dict(data["summary"]),
         fallback=fallback,
     )

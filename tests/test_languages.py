@@ -19,6 +19,8 @@ from publish.check import run
 from publish.errors import SourceError
 from publish.importer import import_file
 from publish.model import Version
+from publish.writers import epub
+from publish.writers.epubparts import PageStart
 
 PACKS = languages.available()
 
@@ -181,3 +183,13 @@ def test_a_french_document_is_spoken_and_captioned_in_french(tmp_path):
     tag = ID3(folder / "petite.mp3")
     assert str(tag["TLAN"]) == "fra"
     assert [str(f) for f in tag.getall("TXXX") if f.desc == "voice"] == ["fr"]
+
+
+def test_the_epub_accessibility_summary_is_written_in_the_language_of_the_document(tmp_path):
+    source = tmp_path / "petite.md"
+    source.write_text(SMALL.replace("language: en", "language: fr"), encoding="utf-8")
+    french = epub.accessibility_summary(reader.read(source), [PageStart(1, "cit_1"), PageStart(2, "para_1")])
+    assert french.startswith("Cette édition EPUB (") and "WCAG 2.2." in french
+    assert "par exemple Considérant A ;" in french and "(2 pages)." in french
+    english = epub.accessibility_summary(reader.parse(SMALL, source), [])
+    assert english.startswith("This EPUB edition of ") and "such as Recital A;" in english

@@ -31,7 +31,7 @@ from ebooklib import epub
 
 from publish import manifest
 from publish.errors import PublishError
-from publish.model import Document, Metadata
+from publish.model import ClauseKind, Document, Metadata
 from publish.outputs import write_atomic
 from publish.writers import audio, epuboverlay, pdf
 from publish.writers.epuboverlay import SMIL, SMIL_ID, Narration
@@ -48,7 +48,7 @@ from publish.writers.epubparts import (
     ncx_toc,
     toc_entries,
 )
-from publish.writers.shared import Options, output_path, theme_css
+from publish.writers.shared import Options, output_path, pack, theme_css
 
 NAME = "epub"
 SUFFIX = ".epub"
@@ -169,28 +169,26 @@ def accessibility_metadata(
 
 
 def accessibility_summary(document: Document, pages: Sequence[PageStart], narration: Narration | None = None) -> str:
-    """A summary of the book's accessibility, written for this document."""
+    """A summary of the book's accessibility, written for this document in its language (the pack's ``summary``)."""
     meta = document.metadata
-    count = sum(1 for _ in document.iter_clauses())
-    media = "It has no images, video or scripts." if narration else "It is text only, without images or media."
-    summary = (
-        f"This EPUB edition of {meta.doc_type.lower()} {meta.reference} meets EPUB Accessibility 1.1 at WCAG 2.2"
-        f" Level AA. {media} Each of its {count} clauses"
-        " (citations, recitals, paragraphs and their points) is a list item with its official label as text and"
-        " a link named by its spoken label, such as Recital A; the table of contents reaches every clause."
-        " The text reflows and takes the reading system's fonts, sizes and colours."
-    )
+    say = pack(document).summary
+    clauses = list(document.iter_clauses())
+    example = next((c for c in clauses if c.kind == ClauseKind.RECITAL), clauses[0] if clauses else None)
+    sentences = [
+        say["conforms"].format(doc_type=meta.doc_type, doc_type_lower=meta.doc_type.lower(), reference=meta.reference),
+        say["no_media"] if narration else say["text_only"],
+        say["clauses"].format(count=len(clauses), example=example.spoken_label if example else ""),
+        say["reflow"],
+    ]
     if narration:
         minutes, seconds = divmod(round(narration.duration / 1000), 60)
-        notes = ", and the notes" if document.footnotes else ""
-        summary += (
-            f" Synchronized audio (media overlays, {minutes} min {seconds} s) reads the whole text aloud (the title,"
-            f" the headings, every clause with its spoken label first{notes}) and highlights each part while it is"
-            f" heard; the voice is synthetic: {narration.narrator}."
+        notes = say["narration_notes"] if document.footnotes else ""
+        sentences.append(
+            say["narration"].format(minutes=minutes, seconds=seconds, notes=notes, narrator=narration.narrator)
         )
     if pages:
-        summary += f" Page break markers and a page list follow the {len(pages)} pages of the PDF edition."
-    return summary
+        sentences.append(say["pages"].format(pages=len(pages)))
+    return " ".join(sentences)
 
 
 def identifier(meta: Metadata) -> str:
