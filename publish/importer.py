@@ -346,9 +346,12 @@ class _Importer:
         in_notes = False
         note: str | None = None
         texts = [_fold(line) for line in lines]
+        consumed: set[int] = set()  # lines joined to a bare label before them
         for index in range(start, len(lines)):
             number = index + 1
             line = texts[index]
+            if index in consumed:
+                continue
             if not line:
                 blank_before = True
                 continue
@@ -363,6 +366,10 @@ class _Importer:
             if in_notes:
                 note = self._note_line(line, number, note)
                 continue
+            joined = self._join_bare_label(texts, index)
+            if joined:
+                consumed.update(range(index + 1, joined + 1))
+                line = texts[index]
             level = self._subheading_level(line, current, texts[index + 1 :])
             if level:
                 self.pending.append(_Heading(line, number, level))
@@ -460,6 +467,28 @@ class _Importer:
             self.warn(number, "unlabelled text after a finished clause joined to it")
         current.parts.append(line)
         return current
+
+    def _join_bare_label(self, texts: list[str], index: int) -> int | None:
+        """Join a label alone on its line ("A.", a citation's "-") to the clause text on the next line that is not
+        blank, as OJ copies print them; return the index of the line joined, or None when there is nothing to join."""
+        if not self._bare_label(texts[index]):
+            return None
+        following = next((n for n in range(index + 1, len(texts)) if texts[n]), None)
+        if following is None or self._bare_label(texts[following]):
+            return None
+        joined = f"{texts[index]} {texts[following]}"
+        if self._label(_probe(joined)) is None:
+            return None
+        texts[index] = joined
+        return following
+
+    def _bare_label(self, line: str) -> str | None:
+        """The label a line holds and nothing else ("A.", "3.", "(a)", a bullet), if it is such a line."""
+        probe = _probe(line)
+        if len(probe) == 1 and probe in BULLET_CHARS:
+            return probe
+        label = find_label(probe)
+        return probe if label is not None and label.length == len(probe) and label.text else None
 
     def _label(self, line: str) -> Label | None:
         """The label that starts a new clause on this line (a probe), or None for a continuation line."""
