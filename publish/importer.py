@@ -159,6 +159,22 @@ def import_text(
     ``language`` defaults to the file name's (``…_FR.txt``), else English; ``given`` facts win over the text's.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    chosen = language or language_from_name(path)
+    if chosen and languages.load(chosen).fallback:
+        first = next((n for n, line in enumerate(text.split("\n"), 1) if line.strip()), 1)
+        where = "given with --language" if language else f"from the file name {path.name}"
+        found = language_from_formula(text)
+        hint = (
+            f"its formula is {found}'s: give --language {found}"
+            if found
+            else "give the text's language with --language"
+        )
+        raise SourceError(
+            path,
+            first,
+            f"no language pack for '{chosen}' ({where}); packs exist for {', '.join(languages.available())}",
+            hint,
+        )
     detected = None
     if not (language or language_from_name(path)):
         detected = language_from_formula(text)
