@@ -255,7 +255,7 @@ def language_from_formula(text: str) -> str | None:
     """The language whose formula ("Le Parlement européen,") stands on a line of its own in ``text``, if one does."""
     lines = {_probe(line).strip() for line in text.split("\n")}
     for code in languages.available():
-        pattern = formula_pattern(languages.load(code))
+        pattern = _words(code).formula
         if any(pattern.fullmatch(line) for line in lines):
             return code
     return None

@@ -230,3 +230,15 @@ def test_a_french_document_is_spoken_and_captioned_in_french(tmp_path):
     tag = ID3(folder / "petite.mp3")
     assert str(tag["TLAN"]) == "fra"
     assert [str(f) for f in tag.getall("TXXX") if f.desc == "voice"] == ["fr"]
+
+
+def test_the_contents_of_a_label_first_language_show_the_label_and_name_the_clause_in_its_words(tmp_path):
+    source = tmp_path / "kicsi.md"
+    source.write_text(SMALL.replace("language: en", "language: hu"), encoding="utf-8")
+    build([source], tmp_path / "build", ["html"])
+    page = html.parse(str(tmp_path / "build" / "kicsi" / "kicsi.html")).getroot()
+    links = {a.get("href"): a for a in page.xpath("//nav[@class='toc']//a[starts-with(@href, '#')]")}
+    recital, paragraph = links["#rec_A"], links["#para_3"]
+    assert (recital.text, recital.text_content()) == ("A", "A preambulumbekezdés")
+    assert (paragraph.text, paragraph.text_content()) == ("3.", "3. bekezdés")
+    assert [s.text for s in paragraph.xpath("span[@class='visually-hidden']")] == [" bekezdés"]
