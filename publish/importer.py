@@ -15,6 +15,7 @@ import datetime
 import re
 import textwrap
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -44,34 +45,19 @@ _FILE_NAME = re.compile(
     r"(?P<kind>RC|TA|A|B)-(?P<term>\d{1,2})-(?P<year>\d{4})-(?P<number>\d{4})(?:_(?P<lang>[A-Z]{2}))?"
 )
 _PROCEDURE = re.compile(r"\((\d{4}/\d{4}) ?\(([A-Z]{3})\)\)")
-_TITLE_START = re.compile(
-    r"(European Parliament (legislative )?(resolution|decision|recommendation)|(Joint )?[Mm]otion for a resolution"
-    r"|Decision|Recommendation|on) "
-)
-_TITLE_DATE = re.compile(
-    r"^European Parliament (?:legislative )?(?:resolution|decision|recommendation) of (\d{1,2}) ([A-Z][a-z]+) (\d{4})\b"
-)
 #: A point's label glued to its text, as in "(a)to formulate".
 _GLUED_POINT = re.compile(r"\([a-z]{1,4}\)(?=[A-Za-z])")
-_DATE_LINE = re.compile(r"(\d{1,2}) ([A-Z][a-z]+) (\d{4})")
-_TYPE_LINES = {
-    "motion for a resolution": "Motion for a resolution",
-    "joint motion for a resolution": "Joint motion for a resolution",
-    "motion for a european parliament resolution": "Motion for a resolution",
-    "texts adopted": "Text adopted",
+#: The front matter's type for each kind of document a type line names (``languages.DOCUMENT_KINDS``).
+_TYPES = {
+    "motion": "Motion for a resolution",
+    "joint_motion": "Joint motion for a resolution",
+    "report": "Motion for a resolution",
+    "text_adopted": "Text adopted",
 }
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-         "November", "December"),
-        1,
-    )
-}  # fmt: skip
 _RULE = re.compile(r"[_\-–—]{5,}")
-_FURNITURE = re.compile(
-    r"(RE\\\d+[A-Z]{2}\.docx|PE\d+\.\d+(v\d+-\d+)?|\d+/\d+|[A-Z]{2} United in diversity [A-Z]{2}|[A-Z]{2})"
-)
+#: Page furniture: a Word file's name, a PE number, a page count "2/3", a language code; also the motto between
+#: language codes, in the pack's language ("EN United in diversity EN").
+_FURNITURE = r"RE\\\d+[A-Z]{2}\.docx|PE\d+\.\d+(v\d+-\d+)?|\d+/\d+|[A-Z]{2}"
 _FOOTNOTE_TEXT = re.compile(r"(?:\[(\d+)\]|\((\d+)\)|(\d+)|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s+(\S.*)")
 #: Footnote calls: "[1]", a superscript "¹" after a word, or "(1)" right after a word or a year, as the Parliament's
 #: pages print them ("industries(1),", "of 15 March 2023(2)"). A "(3)" is a call only where the next note's number
@@ -173,6 +159,22 @@ def import_text(
     ``language`` defaults to the file name's (``…_FR.txt``), else English; ``given`` facts win over the text's.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    chosen = language or language_from_name(path)
+    if chosen and languages.load(chosen).fallback:
+        first = next((n for n, line in enumerate(text.split("\n"), 1) if line.strip()), 1)
+        where = "given with --language" if language else f"from the file name {path.name}"
+        found = language_from_formula(text)
+        hint = (
+            f"its formula is {found}'s: give --language {found}"
+            if found
+            else "give the text's language with --language"
+        )
+        raise SourceError(
+            path,
+            first,
+            f"no language pack for '{chosen}' ({where}); packs exist for {', '.join(languages.available())}",
+            hint,
+        )
     detected = None
     if not (language or language_from_name(path)):
         detected = language_from_formula(text)
@@ -183,16 +185,77 @@ def import_text(
 
 
 def formula_pattern(pack: languages.Pack) -> re.Pattern[str]:
-    """The formula of a pack's language as it is printed: its words, any spaces, a final comma or none."""
-    words = pack.formula.strip().rstrip(",").split()
-    return re.compile(r"\s+".join(re.escape(word) for word in words) + r" ?,?", re.IGNORECASE)
+    """The formulas of a pack's language as they are printed: their words, any spaces, a final comma or none."""
+    return re.compile(
+        "|".join(
+            r"\s+".join(re.escape(word) for word in formula.strip().rstrip(",").split()) + r" ?,?"
+            for formula in pack.all_formulas
+        ),
+        re.IGNORECASE,
+    )
+
+
+@dataclass(frozen=True)
+class _Words:
+    """What the importer looks for in a language, compiled from its pack."""
+
+    pack: languages.Pack
+    formula: re.Pattern[str]
+    furniture: re.Pattern[str]
+    title_start: re.Pattern[str] | None
+    title_dates: tuple[re.Pattern[str], ...]
+    date_lines: tuple[re.Pattern[str], ...]
+    months: dict[str, int]
+
+    def date(self, match: re.Match[str]) -> str | None:
+        """The ISO date a match of a date pattern names, if it is a real date."""
+        number = self.months.get(match["month"].casefold())
+        if number is None:
+            return None
+        try:
+            return datetime.date(int(match["year"]), number, int(match["day"])).isoformat()
+        except ValueError:
+            return None
+
+    def report_opener(self, probe: str) -> bool:
+        """Whether a line starts as a report's title does after its type line ("on …")."""
+        return any(probe.startswith(f"{opener} ") for opener in self.pack.report_title_openers)
+
+
+@cache
+def _words(language: str) -> _Words:
+    pack = languages.load(language)
+    months = {name.casefold(): number for number, names in enumerate(pack.months, 1) for name in names}
+    names = "|".join(re.escape(name) for name in sorted(months, key=len, reverse=True))
+    dates = [
+        re.escape(shape)
+        .replace(re.escape("{day}"), r"(?P<day>\d{1,2})")
+        .replace(re.escape("{month}"), rf"(?P<month>(?i:{names}))")
+        .replace(re.escape("{year}"), r"(?P<year>\d{4})")
+        for shape in pack.dates
+    ]
+    openers = sorted(pack.title_openers, key=len, reverse=True)
+    title_start = "|".join(re.escape(opener) for opener in [*openers, *pack.report_title_openers])
+    return _Words(
+        pack=pack,
+        formula=formula_pattern(pack),
+        furniture=re.compile(rf"({_FURNITURE}|[A-Z]{{2}} {re.escape(pack.motto)} [A-Z]{{2}})"),
+        title_start=re.compile(f"({title_start}) ") if title_start else None,
+        title_dates=tuple(
+            re.compile(re.escape(template).replace(re.escape("{date}"), date) + r"(?!\w)")
+            for template in pack.title_dates
+            for date in dates
+        ),
+        date_lines=tuple(re.compile(date) for date in dates),
+        months=months,
+    )
 
 
 def language_from_formula(text: str) -> str | None:
     """The language whose formula ("Le Parlement européen,") stands on a line of its own in ``text``, if one does."""
     lines = {_probe(line).strip() for line in text.split("\n")}
     for code in languages.available():
-        pattern = formula_pattern(languages.load(code))
+        pattern = _words(code).formula
         if any(pattern.fullmatch(line) for line in lines):
             return code
     return None
@@ -225,8 +288,10 @@ class _Importer:
         self.lenient = lenient
         self.language = language
         self.given = given
-        self.pack = languages.load(language)
-        self.formula = formula_pattern(self.pack)
+        self.words = _words(language)
+        self.pack = self.words.pack
+        self.formula = self.words.formula
+        self.furniture = self.words.furniture
         self.header_notes: list[str] = []
         self.warnings: list[Notice] = []
         self.sections = _Sections()
@@ -267,11 +332,11 @@ class _Importer:
 
     def _header(self, lines: list[str]) -> dict[str, str]:
         """The front matter from the lines before the formula, the facts given and the file's name."""
-        found = _Header()
+        found = _Header(self.words)
         unused: list[list[tuple[int, str]]] = [[]]  # lines the front matter has no place for, in blocks
         for number, raw in enumerate(lines, 1):
             line = _fold(raw)
-            if line and _FURNITURE.fullmatch(line):
+            if line and self.furniture.fullmatch(line):
                 self.warn(number, f"page furniture '{line}' dropped")
             elif not found.take(line, number):
                 unused[-1].append((number, line))
@@ -346,16 +411,19 @@ class _Importer:
         in_notes = False
         note: str | None = None
         texts = [_fold(line) for line in lines]
+        consumed: set[int] = set()  # lines joined to a bare label before them
         for index in range(start, len(lines)):
             number = index + 1
             line = texts[index]
+            if index in consumed:
+                continue
             if not line:
                 blank_before = True
                 continue
             if _RULE.fullmatch(line):
                 in_notes, note = True, None
                 continue
-            if _FURNITURE.fullmatch(line):
+            if self.furniture.fullmatch(line):
                 self.warn(number, f"page furniture '{line}' dropped")
                 continue
             if not in_notes and current is not None and self._notes_start(line):
@@ -363,6 +431,10 @@ class _Importer:
             if in_notes:
                 note = self._note_line(line, number, note)
                 continue
+            joined = self._join_bare_label(texts, index)
+            if joined:
+                consumed.update(range(index + 1, joined + 1))
+                line = texts[index]
             level = self._subheading_level(line, current, texts[index + 1 :])
             if level:
                 self.pending.append(_Heading(line, number, level))
@@ -392,7 +464,7 @@ class _Importer:
             return 0
         if current is not None and not current.text.endswith((",", ";", ".", ":")):
             return 0
-        following = [text for text in after if text and not _FURNITURE.fullmatch(text)][:3]
+        following = [text for text in after if text and not self.furniture.fullmatch(text)][:3]
         nxt = next(iter(following), "")
         if not nxt or not (self._starts_top_clause(nxt, current) or _could_be_heading(nxt)):
             return 0
@@ -460,6 +532,28 @@ class _Importer:
             self.warn(number, "unlabelled text after a finished clause joined to it")
         current.parts.append(line)
         return current
+
+    def _join_bare_label(self, texts: list[str], index: int) -> int | None:
+        """Join a label alone on its line ("A.", a citation's "-") to the clause text on the next line that is not
+        blank, as OJ copies print them; return the index of the line joined, or None when there is nothing to join."""
+        if not self._bare_label(texts[index]):
+            return None
+        following = next((n for n in range(index + 1, len(texts)) if texts[n]), None)
+        if following is None or self._bare_label(texts[following]):
+            return None
+        joined = f"{texts[index]} {texts[following]}"
+        if self._label(_probe(joined)) is None:
+            return None
+        texts[index] = joined
+        return following
+
+    def _bare_label(self, line: str) -> str | None:
+        """The label a line holds and nothing else ("A.", "3.", "(a)", a bullet), if it is such a line."""
+        probe = _probe(line)
+        if len(probe) == 1 and probe in BULLET_CHARS:
+            return probe
+        label = find_label(probe)
+        return probe if label is not None and label.length == len(probe) and label.text else None
 
     def _label(self, line: str) -> Label | None:
         """The label that starts a new clause on this line (a probe), or None for a continuation line."""
@@ -585,8 +679,16 @@ class _Importer:
 
     def _check_clause(self, clause: _Clause) -> None:
         text = clause.text
-        if clause.style is LabelStyle.UPPER and text.startswith("Whereas"):
-            self.warn(clause.line, f"recital {clause.label} starts with 'Whereas' (capital W); kept as is")
+        if clause.style is LabelStyle.UPPER:
+            for opener in self.pack.recital_openers:
+                word = opener.split()[0]
+                capital = word[0].upper() + word[1:]
+                if word[0].islower() and text.startswith(capital):
+                    self.warn(
+                        clause.line,
+                        f"recital {clause.label} starts with '{capital}' (capital {capital[0]}); kept as is",
+                    )
+                    break
         if not text:
             raise self.error(clause.line, f"{_describe(clause)} has no text")
         if clause.points:
@@ -721,26 +823,17 @@ def _probe(text: str) -> str:
 def _type_of(reference: str) -> str:
     """The document type a reference implies."""
     if reference.startswith("RC-"):
-        return "Joint motion for a resolution"
+        return _TYPES["joint_motion"]
     if "_TA" in reference:
-        return "Text adopted"
-    return "Motion for a resolution"
-
-
-def _date(day: str, month: str, year: str) -> str | None:
-    number = _MONTHS.get(month)
-    if number is None:
-        return None
-    try:
-        return datetime.date(int(year), number, int(day)).isoformat()
-    except ValueError:
-        return None
+        return _TYPES["text_adopted"]
+    return _TYPES["motion"]
 
 
 @dataclass
 class _Header:
     """The facts found in the lines before the formula, wherever real texts print them."""
 
+    words: _Words
     reference: str | None = None
     reference_line: int = 0
     motion: str | None = None
@@ -750,8 +843,9 @@ class _Header:
     #: Title blocks, each a list of lines: the last one is the title (a report prints it twice).
     titles: list[list[str]] = field(default_factory=list)
     in_title: bool = False
-    #: What a title that starts "on …" follows: "MOTION FOR A EUROPEAN PARLIAMENT RESOLUTION" says it.
-    prefix: str = ""
+    #: What a title that starts "on …" makes after a report's type line ("MOTION FOR A EUROPEAN PARLIAMENT RESOLUTION"):
+    #: the pack's report_title, else nothing.
+    report_title: str = ""
     #: Text before a procedure that opens as no English title does ("Résolution du Parlement européen du …").
     untitled: list[str] = field(default_factory=list)
 
@@ -781,18 +875,19 @@ class _Header:
                 self.untitled.append(before)  # a title in words the English openers do not know
             self.in_title = False
             return True
-        kind = _TYPE_LINES.get(probe.casefold())
+        kind = self.words.pack.type_lines.get(probe.casefold())
         if kind is not None:
-            self.doc_type = self.doc_type or kind
-            self.prefix = "Motion for a European Parliament resolution " if "european" in probe.casefold() else ""
+            self.doc_type = self.doc_type or _TYPES[kind]
+            self.report_title = self.words.pack.report_title if kind == "report" else ""
             self.in_title = False
             return True
         if self._title(line, probe):
             return True
-        date = _DATE_LINE.fullmatch(probe)
-        if date and _date(date[1], date[2], date[3]):
-            self.date = self.date or _date(date[1], date[2], date[3])
-            return True
+        for pattern in self.words.date_lines:
+            date = pattern.fullmatch(probe)
+            if date and self.words.date(date):
+                self.date = self.date or self.words.date(date)
+                return True
         return False
 
     def _title(self, line: str, probe: str) -> bool:
@@ -800,13 +895,15 @@ class _Header:
         if self.in_title:
             self.titles[-1].append(line)
             return True
-        if not _TITLE_START.match(probe) or (probe.startswith("on ") and not self.prefix):
+        start = self.words.title_start
+        report = self.words.report_opener(probe)
+        if start is None or not start.match(probe) or (report and not self.report_title):
             return False
-        self.titles.append([(self.prefix if probe.startswith("on ") else "") + line])
+        self.titles.append([self.report_title.format(title=line) if report else line])
         self.in_title = True
-        date = _TITLE_DATE.match(probe)
+        date = next((m for m in (p.match(probe) for p in self.words.title_dates) if m), None)
         if date:
-            self.date = _date(date[1], date[2], date[3]) or self.date
+            self.date = self.words.date(date) or self.date
         return True
 
     def title(self) -> str | None:

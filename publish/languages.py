@@ -23,18 +23,28 @@ LANGUAGES_DIR = Path(__file__).resolve().parent / "languages"
 FALLBACK = "en"
 
 #: What every pack holds: top-level keys, and the keys of its mappings.
-SCALARS = ("code", "name", "dir", "voice", "iso639_2", "formula")
-LISTS = ("sources", "citation_openers", "recital_openers")
+SCALARS = ("code", "name", "dir", "voice", "iso639_2", "formula", "motto")
+#: Lists every pack has; those in ``MAY_BE_EMPTY`` may be empty (a language whose recitals have no opener).
+LISTS = (
+    "sources", "formulas", "citation_openers", "recital_openers", "title_openers", "title_dates", "dates", "months",
+    "report_title_openers",
+)  # fmt: skip
+MAY_BE_EMPTY = (
+    "formulas", "citation_openers", "recital_openers", "title_openers", "title_dates", "report_title_openers"
+)  # fmt: skip
 SECTIONS = ("citations", "recitals", "paragraphs")
 CLAUSES = ("citation", "recital", "paragraph", "point", "indent")
 WORDS = (
     "skip", "contents", "back", "notes", "note", "back_to_call", "about", "formats", "languages", "procedure",
     "landmarks", "pages", "page_of", "edition_pdf", "edition_pdf_large", "edition_epub", "edition_audio",
 )  # fmt: skip
-#: The EPUB's accessibility summary, sentence by sentence (templates; see en.yaml for the placeholders).
-SUMMARY = ("conforms", "no_media", "text_only", "clauses", "reflow", "narration", "narration_notes", "pages")
+#: The kinds of document a type line may name (``type_lines``), as the importer records them.
+DOCUMENT_KINDS = ("motion", "joint_motion", "report", "text_adopted")
 #: Placeholders a template must hold.
 TEMPLATES = {"page_of": ("{page}", "{pages}")}
+DATE_PLACEHOLDERS = ("{day}", "{month}", "{year}")
+#: The EPUB's accessibility summary, sentence by sentence (templates; see en.yaml for the placeholders).
+SUMMARY = ("conforms", "no_media", "text_only", "clauses", "reflow", "narration", "narration_notes", "pages")
 SUMMARY_TEMPLATES = {
     "conforms": ("{reference}",),
     "clauses": ("{count}", "{example}"),
@@ -52,23 +62,49 @@ class Pack:
     dir: str
     voice: str
     iso639_2: str
+    #: The formula as the editions print it ("The European Parliament,"); ``formulas`` are other wordings the importer
+    #: also recognises (the Swedish decision's "Europaparlamentet fattar detta beslut").
     formula: str
+    formulas: tuple[str, ...]
     sources: tuple[str, ...]
     citation_openers: tuple[str, ...]
     recital_openers: tuple[str, ...]
+    #: How a title line starts ("European Parliament resolution"), and where a title states its date
+    #: ("European Parliament resolution of {date}").
+    title_openers: tuple[str, ...]
+    title_dates: tuple[str, ...]
+    #: How a date is written ("{day} {month} {year}"), and the months' names as dates write them, January first;
+    #: each one name or several.
+    dates: tuple[str, ...]
+    months: tuple[tuple[str, ...], ...]
+    #: Lines that name the document's type (in any case), by kind (``DOCUMENT_KINDS``).
+    type_lines: dict[str, str]
+    #: A report's title after its type line ("on …"): the words it starts with, and the title it makes ({title}).
+    report_title: str
+    report_title_openers: tuple[str, ...]
+    #: The Union's motto as page footers print it between language codes ("EN United in diversity EN").
+    motto: str
     sections: dict[str, str]
+    #: Clause names with their label ("Recital {label}", "{label}. bekezdés"), and how a point names the clause it
+    #: belongs to ("of paragraph {label}").
     clauses: dict[str, str]
     of: dict[str, str]
     words: dict[str, str]
     summary: dict[str, str]
     fallback: bool = False
 
+    @property
+    def all_formulas(self) -> tuple[str, ...]:
+        """Every formula the importer recognises, the one the editions print first."""
+        return (self.formula, *self.formulas)
+
     def spoken_label(self, kind: str, label: str, parents: tuple[tuple[str, str], ...] = ()) -> str:
-        """A clause's label as heard: "Recital A", "Point (a) of paragraph 3".
+        """A clause's label as heard: "Recital A", "Point (a) of paragraph 3"; label-first where the language puts
+        it first ("A preambulumbekezdés").
 
         ``parents`` are (kind, label) of the clauses it belongs to, innermost first.
         """
-        own = f"{self.clauses[kind]} {label}"
+        own = self.clauses[kind].format(label=label)
         return " ".join([own, *(self.of[parent].format(label=text) for parent, text in parents)])
 
 
@@ -96,14 +132,30 @@ def missing(data: dict[str, Any]) -> list[str]:
     """The keys a pack's data lacks or leaves empty, as ``words.skip``; a template without its placeholders too."""
     out = [key for key in SCALARS if not isinstance(data.get(key), str) or not data[key].strip()]
     out += [key for key in LISTS if not isinstance(data.get(key), list)]
-    if isinstance(data.get("sources"), list) and not data["sources"]:
-        out.append("sources")
+    out += [
+        key
+        for key in LISTS
+        if isinstance(data.get(key), list)
+        and ((not data[key] and key not in MAY_BE_EMPTY) or not all(_text_or_texts(item) for item in data[key]))
+    ]
+    if isinstance(data.get("months"), list) and len(data["months"]) != 12 and "months" not in out:
+        out.append("months")
+    out += [f"dates: {t}" for t in _strings(data.get("dates")) if not all(p in t for p in DATE_PLACEHOLDERS)]
+    out += [f"title_dates: {t}" for t in _strings(data.get("title_dates")) if "{date}" not in t]
+    report = data.get("report_title")
+    if not isinstance(report, str) or (report and "{title}" not in report):
+        out.append("report_title")
+    lines = data.get("type_lines")
+    if not isinstance(lines, dict) or not all(kind in DOCUMENT_KINDS for kind in lines.values()):
+        out.append("type_lines")
     groups = (("sections", SECTIONS), ("clauses", CLAUSES), ("of", CLAUSES), ("words", WORDS), ("summary", SUMMARY))
     for group, keys in groups:
         values = data.get(group) if isinstance(data.get(group), dict) else {}
         out += [f"{group}.{key}" for key in keys if not isinstance(values.get(key), str) or not values[key].strip()]
-        if group == "of":
-            out += [f"of.{key}" for key in keys if isinstance(values.get(key), str) and "{label}" not in values[key]]
+        if group in ("clauses", "of"):
+            out += [
+                f"{group}.{key}" for key in keys if isinstance(values.get(key), str) and "{label}" not in values[key]
+            ]
         templates = {"words": TEMPLATES, "summary": SUMMARY_TEMPLATES}.get(group, {})
         out += [
             f"{group}.{key}"
@@ -111,6 +163,17 @@ def missing(data: dict[str, Any]) -> list[str]:
             if isinstance(values.get(key), str) and not all(n in values[key] for n in needed)
         ]
     return out
+
+
+def _text_or_texts(item: object) -> bool:
+    """A list item: a non-empty string, or (a month's names) a non-empty list of them."""
+    if isinstance(item, list):
+        return bool(item) and all(isinstance(i, str) and i.strip() for i in item)
+    return isinstance(item, str) and bool(item.strip())
+
+
+def _strings(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
 def _read(path: Path, fallback: bool = False) -> Pack:
@@ -130,9 +193,18 @@ def _read(path: Path, fallback: bool = False) -> Pack:
         voice=data["voice"],
         iso639_2=data["iso639_2"],
         formula=data["formula"],
+        formulas=tuple(data["formulas"]),
         sources=tuple(data["sources"]),
         citation_openers=tuple(data["citation_openers"]),
         recital_openers=tuple(data["recital_openers"]),
+        title_openers=tuple(data["title_openers"]),
+        title_dates=tuple(data["title_dates"]),
+        dates=tuple(data["dates"]),
+        months=tuple(tuple(m) if isinstance(m, list) else (m,) for m in data["months"]),
+        type_lines={line.casefold(): kind for line, kind in data["type_lines"].items()},
+        report_title=data["report_title"],
+        report_title_openers=tuple(data["report_title_openers"]),
+        motto=data["motto"],
         sections=dict(data["sections"]),
         clauses=dict(data["clauses"]),
         of=dict(data["of"]),

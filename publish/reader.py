@@ -25,7 +25,7 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from publish import anchors
+from publish import anchors, languages
 from publish.errors import SourceError
 from publish.frontmatter import read_front_matter
 from publish.labels import Label, LabelStyle, find_label, first_value, next_value, spoken_label
@@ -231,7 +231,7 @@ class _Reader:
                         raise self.error(
                             line,
                             "clause outside any section",
-                            "only the formula ('The European Parliament,') comes before the first "
+                            f"only the formula ('{languages.load(self.language).formula}') comes before the first "
                             "'## Citations', '## Recitals' or '## Paragraphs' heading",
                         )
                     if pending_id:
@@ -254,7 +254,8 @@ class _Reader:
                 raise self.error(line, f"unknown structure ({_describe(token)})", _STRUCTURE_HINT)
         if formula is None:
             line = sections[0].line if sections else _line(tokens[0])
-            raise self.error(line, "missing the formula", "write 'The European Parliament,' before the sections")
+            formula_words = languages.load(self.language).formula
+            raise self.error(line, "missing the formula", f"write '{formula_words}' before the sections")
         if not sections:
             raise self.error(len(self.text.splitlines()), "the source has no clauses")
         self._check_subheadings(sections[-1])

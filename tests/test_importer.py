@@ -391,3 +391,22 @@ def test_a_line_before_the_formula_that_is_not_front_matter_is_reported_not_fata
     assert (1, "line before the formula not used (not part of the resolution's text): 'Hello'") in [
         (w.line, w.message) for w in imported.warnings
     ]
+
+
+def test_a_label_alone_on_its_line_labels_the_text_on_the_next_one():
+    """The Official Journal's layout: "A." (or a citation's "-") alone on a line, the clause's text on the next."""
+    text = (
+        "P7_TA(2013)0238\n\n"
+        "European Parliament decision of 11 June 2013 on the request for waiver of immunity (2013/2106(IMM))\n\n"
+        "The European Parliament,\n\n-\nhaving regard to the request for waiver of immunity,\n"
+        "-\nhaving regard to Rule 6(2) of its Rules of Procedure,\n\n"
+        "A.\n\nwhereas the request concerns an investigation;\n\nB.\nwhereas the Member is not accused;\n\n"
+        "1.\n\nDecides to waive the immunity.\n"
+    )
+    imported = import_text(text, Path("x.txt"))
+    document = reader.parse(imported.source, Path("x.md"))
+    assert list(document.anchors) == ["cit_1", "cit_2", "rec_A", "rec_B", "para_1"]
+    assert "A. whereas the request concerns an investigation;\n" in imported.source
+    # Reported at the label's line: the text mixes clauses set apart by blank lines and one that is not.
+    warnings = [(w.line, w.message) for w in imported.warnings]
+    assert warnings == [(9, "no blank line before citation; started a new clause")]

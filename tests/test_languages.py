@@ -135,8 +135,6 @@ CORPUS = Path(__file__).parent / "corpus"
 LANGUAGE_ROWS = list(
     csv.DictReader((CORPUS / "languages.tsv").read_text(encoding="utf-8").splitlines(), delimiter="\t")
 )
-WITH_PACK = [row for row in LANGUAGE_ROWS if row["language"] in PACKS]
-WITHOUT_PACK = [row for row in LANGUAGE_ROWS if row["language"] not in PACKS]
 
 
 def test_the_texts_in_other_languages_have_their_provenance():
@@ -152,23 +150,74 @@ def test_the_texts_in_other_languages_have_their_provenance():
         assert section is not None and re.search(r"https?://", section[1]), row["file"]
 
 
-@pytest.mark.parametrize("row", WITH_PACK, ids=lambda row: row["file"])
-def test_a_text_in_a_language_with_a_pack_imports_with_the_clauses_a_person_counted(row):
+def test_there_is_a_pack_for_every_official_eu_language_and_none_waits_in_drafts():
+    official = "bg cs da de el en es et fi fr ga hr hu it lt lv mt nl pl pt ro sk sl sv"
+    assert " ".join(PACKS) == official
+    assert not (languages.LANGUAGES_DIR / "drafts").exists()
+
+
+@pytest.mark.parametrize("row", LANGUAGE_ROWS, ids=lambda row: row["file"])
+def test_every_text_in_another_language_imports_with_its_pack_and_the_clauses_a_person_counted(row):
     path = CORPUS / row["file"]
-    document = reader.parse(import_file(path).source, path.with_suffix(".md"))
-    assert document.metadata.language == row["language"]
+    imported = import_file(path)
+    document = reader.parse(imported.source, path.with_suffix(".md"))
+    assert row["language"] in PACKS and document.metadata.language == row["language"]
     assert document.metadata.reference.replace("-PROV", "") == row["reference"]
     counts = {s.kind.value: len(s.clauses) for s in document.sections}
     assert [counts.get(k, 0) for k in ("citations", "recitals", "paragraphs")] == [
         int(row[k]) for k in ("citations", "recitals", "paragraphs")
     ]
+    assert document.formula.rstrip(",") in [f.rstrip(",") for f in languages.load(row["language"]).all_formulas]
 
 
-@pytest.mark.parametrize("row", WITHOUT_PACK, ids=lambda row: row["file"])
-def test_a_text_in_a_language_without_a_pack_yet_stops_with_a_clear_error(row):
-    with pytest.raises(SourceError, match=r"no formula \('The European Parliament,'\) found") as caught:
-        import_file(CORPUS / row["file"])
-    assert "--language" in (caught.value.hint or "")
+def test_a_text_in_a_language_without_a_pack_stops_naming_the_file_the_line_and_the_language(tmp_path):
+    path = tmp_path / "TA-7-2013-0238_XX.txt"  # the Swedish text, named as if it were in a language "xx"
+    path.write_text((CORPUS / "TA-7-2013-0238_SV.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        import_file(path)
+    assert str(caught.value).startswith(f"{path}:1: no language pack for 'xx' (from the file name {path.name}); ")
+    assert caught.value.hint == "its formula is sv's: give --language sv"
+    with pytest.raises(SourceError, match=r":1: no language pack for 'tlh' \(given with --language\)"):
+        import_file(CORPUS / "TA-7-2013-0238_SV.txt", language="tlh")
+
+
+def test_a_swedish_decision_and_a_swedish_resolution_have_their_own_formulas():
+    for name, formula in (
+        ("TA-7-2013-0238_SV.txt", "Europaparlamentet fattar detta beslut"),
+        ("TA-9-2022-0052_SV.txt", "Europaparlamentet utfärdar denna resolution"),
+    ):
+        assert reader.parse(import_file(CORPUS / name).source, Path("x.md")).formula == formula
+
+
+def test_dates_are_read_in_each_language_from_the_title():
+    dates = {
+        row["file"]: reader.parse(import_file(CORPUS / row["file"]).source, Path("x.md")).metadata.date
+        for row in LANGUAGE_ROWS
+    }
+    assert dates["TA-7-2013-0238_HU.txt"] == "2013-06-11"  # "Az Európai Parlament 2013. június 11-i határozata"
+    assert dates["TA-6-2009-0035_LV.txt"] == "2009-02-03"  # "Eiropas Parlamenta 2009. gada 3. februāra lēmums"
+    assert dates["TA-9-2022-0052_FR.txt"] == "2022-03-01"  # "… du 1er mars 2022 …"
+    assert [name for name, date in dates.items() if date is None] == [
+        "B-9-2023-0455_EL.txt",  # a motion: no date in its title
+        "TA-6-2004-0111_NL.txt",  # "Resolutie van het Europees Parlement over …": none either
+    ]
+
+
+def test_label_first_languages_speak_the_label_where_they_put_it():
+    assert languages.load("hu").spoken_label("recital", "A") == "A preambulumbekezdés"
+    assert languages.load("hu").spoken_label("paragraph", "3") == "3. bekezdés"
+    assert languages.load("hu").spoken_label("point", "(a)", (("paragraph", "3"),)) == "(a) pont – 3. bekezdés"
+    assert languages.load("fi").spoken_label("recital", "A") == "Johdanto-osan A kappale"
+    assert languages.load("fr").spoken_label("point", "(a)", (("paragraph", "3"),)) == "Point (a) du paragraphe 3"
+
+
+def test_a_clause_name_without_its_label_is_a_missing_key():
+    data = yaml.safe_load((languages.LANGUAGES_DIR / "en.yaml").read_text(encoding="utf-8"))
+    data["clauses"]["recital"] = "Recital"
+    data["months"] = data["months"][:11]
+    data["dates"] = ["{day} {month}"]
+    del data["formulas"]
+    assert languages.missing(data) == ["formulas", "months", "dates: {day} {month}", "clauses.recital"]
 
 
 def test_a_french_document_is_spoken_and_captioned_in_french(tmp_path):
@@ -193,3 +242,15 @@ def test_the_epub_accessibility_summary_is_written_in_the_language_of_the_docume
     assert "par exemple Considérant A ;" in french and "(2 pages)." in french
     english = epub.accessibility_summary(reader.parse(SMALL, source), [])
     assert english.startswith("This EPUB edition of ") and "such as Recital A;" in english
+
+
+def test_the_contents_of_a_label_first_language_show_the_label_and_name_the_clause_in_its_words(tmp_path):
+    source = tmp_path / "kicsi.md"
+    source.write_text(SMALL.replace("language: en", "language: hu"), encoding="utf-8")
+    build([source], tmp_path / "build", ["html"])
+    page = html.parse(str(tmp_path / "build" / "kicsi" / "kicsi.html")).getroot()
+    links = {a.get("href"): a for a in page.xpath("//nav[@class='toc']//a[starts-with(@href, '#')]")}
+    recital, paragraph = links["#rec_A"], links["#para_3"]
+    assert (recital.text, recital.text_content()) == ("A", "A preambulumbekezdés")
+    assert (paragraph.text, paragraph.text_content()) == ("3.", "3. bekezdés")
+    assert [s.text for s in paragraph.xpath("span[@class='visually-hidden']")] == [" bekezdés"]

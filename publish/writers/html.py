@@ -182,9 +182,23 @@ def _contents_links(listing: etree._Element, clauses: tuple[Clause, ...]) -> Non
     for clause in clauses:
         # The visible chip shows the bare label; the hidden words make the link's name the spoken label.
         link = _sub(_sub(listing, "li"), "a", href=f"#{clause.eid}")
-        kind, _, shown = clause.spoken_label.rpartition(" ")
-        hidden = _sub(link, "span", {"class": "visually-hidden"})
-        hidden.text, hidden.tail = f"{kind} ", shown
+        before, shown, after = _label_in(clause.spoken_label, clause.label.removesuffix(".") or clause.num)
+        if before:
+            hidden = _sub(link, "span", {"class": "visually-hidden"})
+            hidden.text, hidden.tail = before, shown
+        else:
+            link.text = shown
+        if after:
+            _sub(link, "span", {"class": "visually-hidden"}).text = after
+
+
+def _label_in(spoken: str, bare: str) -> tuple[str, str, str]:
+    """A spoken label cut around its label, wherever the language puts it: "Recital " "A" "",
+    "" "A" " preambulumbekezdés", "" "3." " bekezdés", "Johdanto-osan " "A" " kappale"; else around its last word."""
+    words = spoken.split(" ")
+    at = next((i for i in range(len(words) - 1, -1, -1) if words[i] in (bare, f"{bare}.")), len(words) - 1)
+    before, after = " ".join(words[:at]), " ".join(words[at + 1 :])
+    return (f"{before} " if before else "", words[at], f" {after}" if after else "")
 
 
 def section_element(document: Document, section: Section, w: dict[str, str]) -> etree._Element:
