@@ -4,8 +4,13 @@
 #
 # The build is incremental and parallel: every output file is a target that depends on exactly what it is
 # made of (its source, the build code, its theme), so `make` after no change runs nothing, a theme change
-# rebuilds only the outputs styled by it, and `make -j` (e.g. `make -j4`) builds independent formats and
-# documents at once. `make bench` measures the build against the engines called directly (bench/README.md).
+# rebuilds only the outputs styled by it, and independent formats and documents are built at once: plain `make`
+# runs as many jobs as there are cores (`make -j1` or `make -j4` says otherwise). `make bench` measures the build
+# against the engines called directly (bench/README.md).
+
+ifeq ($(filter -j% j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
 
 PYTHON  ?= python3
 VENV    := .venv
@@ -25,7 +30,8 @@ CODE := $(shell find publish -name '*.py' -not -path 'publish/check/*') $(wildca
 	$(VENV)/.installed
 # The theme files each format is styled with (audio has none).
 THEME_html := themes/default.css
-THEME_pdf  := themes/default-print.css themes/default-large-print.css
+THEME_pdf  := themes/default-print.css
+THEME_pdf_large := $(THEME_pdf) themes/default-large-print.css
 THEME_epub := themes/default-epub.css
 # The files each writer makes for document $(1), in $(OUT)/$(1)/.
 html_files  = $(OUT)/$(1)/$(1).html
@@ -48,19 +54,23 @@ pdf: $(pdf_outputs)
 audio: $(audio_outputs)
 epub: $(epub_outputs)
 
-# One `publish build --to FORMAT` per document and writer, writing only that writer's files: pattern rules, as a
-# writer with two files makes both at once (and, unlike `&:` rules, they let `make -n` show what follows). The stem
-# is DOC/DOC, the source sources/DOC.md. The EPUB reads the PDF's pages and the audio's times from
-# $(OUT)/DOC/anchors.json, so it is built after them; writers of one document update anchors.json under a lock.
+# One `publish build --to FORMAT` per document and writer, writing only that writer's files (one per PDF edition, so
+# the two are laid out at once): pattern rules, as the audio writer makes its two files at once (and, unlike `&:`
+# rules, they let `make -n` show what follows). The stem is DOC/DOC, the source sources/DOC.md; for
+# DOC-large-print.pdf make picks the rule with the shorter stem. The EPUB reads the standard PDF's pages and the
+# audio's times from $(OUT)/DOC/anchors.json, so it is built after them; writers of one document update
+# anchors.json under a lock.
 .SECONDEXPANSION:
 SOURCE_OF = sources/$$(notdir $$*).md
 $(OUT)/%.html: $(SOURCE_OF) $(THEME_html) $(CODE)
 	$(PUBLISH) build --to html -o $(OUT) $<
-$(OUT)/%.pdf $(OUT)/%-large-print.pdf: $(SOURCE_OF) $(THEME_pdf) $(CODE)
-	$(PUBLISH) build --to pdf -o $(OUT) $<
+$(OUT)/%-large-print.pdf: $(SOURCE_OF) $(THEME_pdf_large) $(CODE)
+	$(PUBLISH) build --to pdf --edition pdf-large -o $(OUT) $<
+$(OUT)/%.pdf: $(SOURCE_OF) $(THEME_pdf) $(CODE)
+	$(PUBLISH) build --to pdf --edition pdf -o $(OUT) $<
 $(OUT)/%.mp3 $(OUT)/%.vtt: $(SOURCE_OF) $(CODE)
 	$(PUBLISH) build --to audio -o $(OUT) $<
-$(OUT)/%.epub: $(SOURCE_OF) $(THEME_epub) $(CODE) $(OUT)/%.pdf $(OUT)/%-large-print.pdf $(OUT)/%.mp3 $(OUT)/%.vtt
+$(OUT)/%.epub: $(SOURCE_OF) $(THEME_epub) $(CODE) $(OUT)/%.pdf $(OUT)/%.mp3 $(OUT)/%.vtt
 	$(PUBLISH) build --to epub -o $(OUT) $<
 
 test: setup-test

@@ -14,7 +14,7 @@ from publish.build import build
 from publish.errors import PublishError, SourceError
 from publish.outputs import write_atomic
 from publish.speech import speech_rate
-from publish.writers import WRITERS
+from publish.writers import CHOOSABLE_EDITIONS, WRITERS
 from publish.writers.shared import THEMES_DIR, Options
 
 
@@ -29,6 +29,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "-t", "--to", action="append", choices=list(WRITERS), metavar="FORMAT",
         help=f"format to build, repeatable (default: all of {', '.join(WRITERS)})",
+    )  # fmt: skip
+    b.add_argument(
+        "-e", "--edition", action="append", choices=list(CHOOSABLE_EDITIONS),
+        metavar="EDITION",
+        help=f"only this edition of a writer with several, repeatable: {', '.join(CHOOSABLE_EDITIONS)} (default: all)",
     )  # fmt: skip
     b.add_argument("--theme", default="default", help="CSS theme in themes/ (default: default)")
     b.add_argument("--themes-dir", type=Path, default=THEMES_DIR, help=argparse.SUPPRESS)
@@ -70,7 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             _progress(quiet=args.quiet)
-            options = Options(theme=args.theme, themes_dir=args.themes_dir, voice=args.voice, rate=args.rate)
+            options = Options(
+                theme=args.theme, themes_dir=args.themes_dir, voice=args.voice, rate=args.rate,
+                editions=tuple(args.edition or ()),
+            )  # fmt: skip
             build(args.sources, args.out, args.to or (), options)
         elif args.command == "import":
             given = importer.Given(args.reference, args.procedure, args.doc_type, args.title, args.date)

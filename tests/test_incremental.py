@@ -26,7 +26,8 @@ DOCS = ("small", "other")
 FORMATS = ("html", "pdf", "audio", "epub")
 #: Every output file of a document, by the format whose recipe writes it.
 FILES = {"html": (".html",), "pdf": (".pdf", "-large-print.pdf"), "audio": (".mp3", ".vtt"), "epub": (".epub",)}
-RECIPE = re.compile(r"publish build --to (\w+) -o build sources/(\S+)\.md")
+RECIPE = re.compile(r"publish build --to (\w+)(?: --edition [\w-]+)? -o build sources/(\S+)\.md")
+EDITION_RECIPE = re.compile(r"publish build --to pdf --edition ([\w-]+) -o build sources/(\S+)\.md")
 
 
 def make(tree: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -101,7 +102,7 @@ def test_make_after_no_change_runs_nothing(tree):
     [
         ("themes/default.css", {"html"}),
         ("themes/default-print.css", {"pdf", "epub"}),  # the EPUB's page list follows the PDF's pages
-        ("themes/default-large-print.css", {"pdf", "epub"}),
+        ("themes/default-large-print.css", {"pdf"}),  # the large-print edition alone
         ("themes/default-epub.css", {"epub"}),
         ("publish/lexicons/en.tsv", set(FORMATS)),
         ("publish/writers/html.py", set(FORMATS)),  # every writer imports the registry
@@ -129,6 +130,22 @@ def test_a_build_does_not_import_the_checks_so_the_makefile_need_not_depend_on_t
     assert "-not -path 'publish/check/*'" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
+def test_the_two_pdf_editions_are_laid_out_by_two_recipes_that_make_can_run_at_once(tree):
+    printed = make(tree, "-n", "-W", "themes/default-print.css").stdout
+    assert set(EDITION_RECIPE.findall(printed)) == {(e, doc) for e in ("pdf", "pdf-large") for doc in DOCS}
+    large = make(tree, "-n", "-W", "themes/default-large-print.css").stdout
+    assert set(EDITION_RECIPE.findall(large)) == {("pdf-large", doc) for doc in DOCS}
+
+
+def test_plain_make_uses_every_core(tree):
+    result = make(tree, "-n", "-p", "-W", "sources/small.md", check=False)
+    flags = next(line for line in result.stdout.splitlines() if line.startswith("MAKEFLAGS"))
+    assert f"-j{len(os.sched_getaffinity(0))}" in flags or f"j{os.cpu_count()}" in flags, flags
+    assert "-j1" in next(
+        line for line in make(tree, "-n", "-p", "-j1").stdout.splitlines() if line.startswith("MAKEFLAGS")
+    )
+
+
 def test_a_source_change_rebuilds_only_its_document(tree):
     assert recipes(make(tree, "-n", "-W", "sources/other.md").stdout) == {(fmt, "other") for fmt in FORMATS}
     assert recipes(make(tree, "-n", "-W", "sources/other.md", "html").stdout) == {("html", "other")}
@@ -139,7 +156,7 @@ def test_a_missing_output_is_made_again_with_what_follows_from_it(tree):
     saved = large_print.read_bytes()
     large_print.unlink()
     try:
-        assert recipes(make(tree, "-n").stdout) == {("pdf", "small"), ("epub", "small")}
+        assert recipes(make(tree, "-n").stdout) == {("pdf", "small")}  # the EPUB follows the standard edition's pages
     finally:
         large_print.write_bytes(saved)
         os.utime(large_print, ns=(0, (tree / "build" / "small" / "small.pdf").stat().st_mtime_ns))

@@ -25,6 +25,9 @@ WRITERS: dict[str, Writer] = {module.NAME: module.write for module in _MODULES}
 #: The editions the writers make, by name: a writer makes one (its ``NAME``) or lists its ``EDITIONS``.
 EDITIONS: tuple[str, ...] = tuple(name for module in _MODULES for name in getattr(module, "EDITIONS", (module.NAME,)))
 
+#: The editions of the writers that make several, which a build may choose among (``publish build --edition``).
+CHOOSABLE_EDITIONS: tuple[str, ...] = tuple(name for module in _MODULES for name in getattr(module, "EDITIONS", ()))
+
 
 def get_writer(name: str) -> Writer:
     """The writer called ``name``; an unknown name is an error listing the known ones."""

@@ -62,9 +62,12 @@ class Rendered:
 
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
-    """Write ``<name>.pdf`` and ``<name>-large-print.pdf`` and record their pages; return the paths written."""
+    """Write ``<name>.pdf`` and ``<name>-large-print.pdf`` (or those of ``options.editions``) and record their pages.
+
+    Return the paths written. Each edition is laid out on its own, so two processes can make the two at once.
+    """
     paths = []
-    for edition in (STANDARD, LARGE_PRINT):
+    for edition in (e for e in (STANDARD, LARGE_PRINT) if not options.editions or e.name in options.editions):
         rendered = render(document, options, edition.flavour)
         path = write_atomic(output_path(document, out_dir, edition.suffix), rendered.pdf)
         facts = {"file": path.name, "pages": rendered.pages, "page_starts": rendered.page_starts}

@@ -37,6 +37,8 @@ class Options:
     rate: int = 175
     #: Cache of spoken units; ``None``: ``$PUBLISH_SPEECH_CACHE``, else ``<out>/.cache/speech`` (beside the documents).
     speech_cache: Path | None = None
+    #: Of a writer that makes several editions (the PDF writer: ``pdf``, ``pdf-large``), only these; empty: all.
+    editions: tuple[str, ...] = ()
     #: Writers (by name) whose edition of this document could not be made in this build: a writer that would use
     #: it goes without (the EPUB's media overlays without the audio edition).
     failed: tuple[str, ...] = ()
