@@ -17,10 +17,9 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 SOURCES := $(wildcard sources/*.md)
 PUBLISH := $(BIN)/publish
-# Debian packages the build needs: Pango and the DejaVu fonts (italics are in -extra) for WeasyPrint (PDF editions).
-DEBIAN_RUNTIME := lib:pango-1.0=libpango-1.0-0 lib:pangoft2-1.0=libpangoft2-1.0-0 \
-	file:/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf=fonts-dejavu-core \
-	file:/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf=fonts-dejavu-extra
+# Debian packages the build needs: Pango for WeasyPrint (PDF editions). No font package: the print themes ship their
+# fonts (themes/fonts/) and WeasyPrint uses no other.
+DEBIAN_RUNTIME := lib:pango-1.0=libpango-1.0-0 lib:pangoft2-1.0=libpangoft2-1.0-0
 
 # What every output is made of besides its source and theme: the build code (publish/check/ only reads outputs
 # back and is not imported by a build), the pronunciation lexicons, and the installed dependencies (the stamp).
@@ -28,9 +27,9 @@ OUT  := build
 DOCS := $(basename $(notdir $(SOURCES)))
 CODE := $(shell find publish -name '*.py' -not -path 'publish/check/*') $(wildcard publish/lexicons/*) $(wildcard publish/languages/*) \
 	$(VENV)/.installed
-# The theme files each format is styled with (audio has none).
+# The theme files each format is styled with (audio has none); the PDF's include the fonts the print theme declares.
 THEME_html := themes/default.css
-THEME_pdf  := themes/default-print.css
+THEME_pdf  := themes/default-print.css $(wildcard themes/fonts/*.ttf)
 THEME_pdf_large := $(THEME_pdf) themes/default-large-print.css
 THEME_epub := themes/default-epub.css
 # The files each writer makes for document $(1), in $(OUT)/$(1)/.

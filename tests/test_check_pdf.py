@@ -71,11 +71,12 @@ def files(built, small_source, tmp_path_factory) -> dict[str, Path]:
     small_pdf = built / "small" / "small.pdf"
     page = html.tostring(print_page(reader.read(small_source), Options()), encoding="unicode")
     seed_page = html.tostring(print_page(reader.read(SEED_SOURCE), Options()), encoding="unicode")
+    themes = Options().themes_dir.resolve().as_uri() + "/"  # where the print theme's fonts are found
     untagged = tmp / "untagged.pdf"
-    weasyprint.HTML(string=page).write_pdf(untagged)
+    weasyprint.HTML(string=page, base_url=themes).write_pdf(untagged)
     raw, raw_links = tmp / "no-post-processing.pdf", tmp / "no-post-processing-links.pdf"
-    weasyprint.HTML(string=seed_page).write_pdf(raw, pdf_variant="pdf/ua-1")
-    weasyprint.HTML(string=page).write_pdf(raw_links, pdf_variant="pdf/ua-1")
+    weasyprint.HTML(string=seed_page, base_url=themes).write_pdf(raw, pdf_variant="pdf/ua-1")
+    weasyprint.HTML(string=page, base_url=themes).write_pdf(raw_links, pdf_variant="pdf/ua-1")
     long_source = tmp / "long.md"  # paragraph 1 runs over pages: one element after the merge
     words = " ".join(f"whereas item {i} is long enough to fill the line;" for i in range(220))
     long_source.write_text(SMALL.replace("Calls for one thing", f"Calls for {words} one thing"), encoding="utf-8")

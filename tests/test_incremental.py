@@ -103,6 +103,7 @@ def test_make_after_no_change_runs_nothing(tree):
         ("themes/default.css", {"html"}),
         ("themes/default-print.css", {"pdf", "epub"}),  # the EPUB's page list follows the PDF's pages
         ("themes/default-large-print.css", {"pdf"}),  # the large-print edition alone
+        ("themes/fonts/DejaVuSerif.ttf", {"pdf", "epub"}),  # a font the print theme declares
         ("themes/default-epub.css", {"epub"}),
         ("publish/lexicons/en.tsv", set(FORMATS)),
         ("publish/writers/html.py", set(FORMATS)),  # every writer imports the registry

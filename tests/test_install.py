@@ -45,10 +45,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
 
 
 def test_the_wheel_carries_every_theme_lexicon_and_the_pdf_check(wheel):
-    """What the package reads besides its code: the themes (as data), the lexicons, veraPDF's PDF/UA check."""
+    """What the package reads besides its code: the themes and their fonts (as data), the lexicons, veraPDF's PDF/UA
+    check."""
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    themes = {f"publish-0.1.0.data/data/share/publish/themes/{css.name}" for css in (ROOT / "themes").glob("*.css")}
+    files = [*(ROOT / "themes").glob("*.css"), *(ROOT / "themes" / "fonts").iterdir()]
+    themes = {f"publish-0.1.0.data/data/share/publish/{path.relative_to(ROOT)}" for path in files}
+    assert any(path.suffix == ".ttf" for path in files)
     lexicons = {f"publish/lexicons/{tsv.name}" for tsv in (ROOT / "publish" / "lexicons").glob("*.tsv")}
     assert themes and lexicons
     assert themes | lexicons | {"publish/check/verapdf/VeraUA.java"} <= names

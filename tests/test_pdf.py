@@ -184,8 +184,8 @@ def _fonts(path: Path) -> set[str]:
 
 
 def test_large_print_is_set_in_sans_serif_and_the_standard_edition_in_serif(built):
-    assert _fonts(_path(built, "small", "pdf-large")) == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
-    assert {"DejaVu-Serif", "DejaVu-Serif-Bold", "DejaVu-Serif-Italic"} <= _fonts(_path(built, "small", "pdf"))
+    assert _fonts(_path(built, "small", "pdf-large")) == {"Publish-Sans", "Publish-Sans-Bold"}
+    assert {"Publish-Serif", "Publish-Serif-Bold", "Publish-Serif-Italic"} <= _fonts(_path(built, "small", "pdf"))
 
 
 def test_manifest_records_each_editions_pages_and_page_starts(built, seed):
