@@ -32,6 +32,9 @@ DROPPED_ENV = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PUBLISH_SPE
 EDIT_WORDS = ("bilateral", "existing", "current", "outdated", "remaining", "relevant", "pending", "several", "other")
 EDITED_CLAUSE = "to suspend the extradition treaties with China"
 BATCH = 20
+#: The real document with language versions under sources/ (part 5), and its languages.
+VERSIONS_DOC = "P6-TA-2008-0190"
+VERSIONS = ("de", "it", "sv")
 SCALE = 10
 LABEL = re.compile(r"^(?:[-–•\uf02d]|[A-Z]+\.|\d+\.)(?=\s)")
 
@@ -90,8 +93,9 @@ class Tree:
     def publish(self, *args: str, check: bool = True) -> Sample:
         return self.run(str(self.path / ".venv" / "bin" / "publish"), *args, check=check)
 
-    def make(self, jobs: int, check: bool = True) -> Sample:
-        return self.run("make", f"-j{jobs}", check=check)
+    def make(self, jobs: int | None, check: bool = True) -> Sample:
+        """``make -jN``, or with ``jobs`` None plain ``make`` (which runs as many jobs as there are cores)."""
+        return self.run("make", *([f"-j{jobs}"] if jobs else []), check=check)
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> Sample:
@@ -264,6 +268,8 @@ def cold_round(label: str, tree: Tree, jobs: int, results: Results) -> None:
     results.add(label, "all", tree.publish("build", "-q", "-o", "build", source))
     tree.clean()
     results.add(label, "make", tree.make(jobs))
+    tree.clean()
+    results.add(label, "plain make", tree.make(None))
 
 
 def rebuild_round(label: str, tree: Tree, jobs: int, number: int, results: Results) -> None:
@@ -290,6 +296,13 @@ def scale_round(label: str, tree: Tree, name: str, jobs: int, results: Results) 
             break
 
 
+def versions_round(label: str, trees: dict[str, Tree], results: Results) -> None:
+    """Cold plain ``make`` of one language version alone, then of all the versions of the document."""
+    for key in ("one version", "versions"):
+        trees[key].clean()
+        results.add(label, key, trees[key].make(None))
+
+
 def spoken_units(output: str) -> int:
     """Units spoken afresh, from the builds' progress lines."""
     return sum(int(n) for n in re.findall(r"speaking (\d+) of \d+ units", output))
@@ -310,6 +323,7 @@ ENGINE_PARTS = {
     "epub": ("epub",),
     "all": ("html", "pdf print", "pdf large-print", "speak", "encode", "epub"),
     "make": ("html", "pdf print", "pdf large-print", "speak", "encode", "epub"),
+    "plain make": ("html", "pdf print", "pdf large-print", "speak", "encode", "epub"),
 }
 #: Part 1's rows: what publish builds, what it is compared with.
 ROWS = {
@@ -319,6 +333,7 @@ ROWS = {
     "epub": ("epub", "pandoc, EPUB 3"),
     "all": ("all, one `publish build`", "all of the above, one after another"),
     "make": ("all, `make -j{jobs}`", "all of the above, one after another"),
+    "plain make": ("all, plain `make`", "all of the above, one after another"),
 }
 
 
@@ -373,6 +388,15 @@ def report(results: Results, repos: dict[str, Path], jobs: int, runs: int, cores
         lines.append(f"4. {'Baseline: ' if label == base else ''}batch of {BATCH} documents, cold `make -j{jobs}`:"
                      f" {BATCH / wall * 60:.1f} documents per minute ({wall:.0f} s; CPU busy {cpu / wall / cores:.0%}"
                      f" of {cores} cores; {spoken_units(batch.samples[0].output)} units spoken)")  # fmt: skip
+    for label in labels:
+        one, every = results.get(label, "one version"), results.get(label, "versions")
+        if not every.samples:
+            continue
+        count = len(VERSIONS)
+        per = every.median() / count
+        head = f"5. {'Baseline: ' if label == base else ''}language versions of {VERSIONS_DOC} ({', '.join(VERSIONS)})"
+        lines.append(f"{head}, cold plain `make`: {every.median():.1f} s for {count}, {per:.1f} s per version;"
+                     f" one alone {one.median():.1f} s: {ratio(per, one.median())} (target ≤ 1.05×)")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -411,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.add_argument("--runs", type=int, default=3, help="runs of each measurement; the table has medians (3)")
     args.add_argument("--jobs", type=int, default=2, help="make -jN for the builds through make (2)")
     args.add_argument("--baseline", type=Path, help="another checkout to measure side by side (e.g. the last commit)")
-    args.add_argument("--skip", default="", help="comma-separated parts to skip: 10x, batch")
+    args.add_argument("--skip", default="", help="comma-separated parts to skip: 10x, batch, versions")
     args.add_argument("--keep", action="store_true", help="keep the work folder")
     opts = args.parse_args(argv)
     for tool in ("make", "pandoc", "espeak-ng", GNU_TIME):
@@ -432,6 +456,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "batch" not in skip:
             docs = {f"doc{n:02d}": variant(seed, n) for n in range(1, BATCH + 1)}
             trees[label]["batch"] = Tree(repo, _mkdir(base / "batch"), docs, env)
+        if "versions" not in skip:
+            texts = {
+                f"{VERSIONS_DOC}.{code}": (ROOT / "sources" / f"{VERSIONS_DOC}.{code}.md").read_text(encoding="utf-8")
+                for code in VERSIONS
+            }
+            first = f"{VERSIONS_DOC}.{VERSIONS[0]}"
+            trees[label]["one version"] = Tree(repo, _mkdir(base / "one-version"), {first: texts[first]}, env)
+            trees[label]["versions"] = Tree(repo, _mkdir(base / "versions"), texts, env)
     results = Results()
     direct = work / "engines"
     direct_inputs(trees["now"]["seed"], direct)
@@ -448,6 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for label in repos:
             if "10x" in trees[label]:
                 scale_round(label, trees[label]["10x"], f"sources/{SEED}-x{SCALE}.md", opts.jobs, results)
+        for label in repos:
+            if "versions" in trees[label]:
+                versions_round(label, trees[label], results)
         for label in repos:
             if "batch" in trees[label]:
                 trees[label]["batch"].clean()

@@ -388,7 +388,7 @@ def test_a_caption_under_the_wrong_label_is_named(built, tmp_path, seed):
     _replace(path, "Paragraph 3. Reiterates", "Paragraph 4. Reiterates")
     channel = readback.read_vtt(path).channels[0]
     assert [str(p) for p in compare.compare_anchors("vtt", channel, seed)] == [
-        "vtt cue ids: para_3: is named 'Paragraph 4', the source's spoken label is 'Paragraph 3'"
+        "vtt cue ids: para_3: is captioned 'Paragraph 4. '…, not with the source's spoken label 'Paragraph 3'"
     ]
 
 

@@ -187,6 +187,10 @@ def compare_anchors(fmt: str, channel: Channel, document: Document) -> list[Prob
             problem(anchor.id, f"shows the label {anchor.label!r}, the source has {clause.label!r}")
         if anchor.spoken is not None and anchor.spoken != clause.spoken_label:
             problem(anchor.id, f"is named {anchor.spoken!r}, the source's spoken label is {clause.spoken_label!r}")
+        # A spoken label may hold a full stop itself ("1. bevezető hivatkozás"): the caption must start with all of it.
+        if anchor.caption is not None and not anchor.caption.startswith(f"{clause.spoken_label}. "):
+            heard = anchor.caption[: len(clause.spoken_label) + 2]
+            problem(anchor.id, f"is captioned {heard!r}…, not with the source's spoken label {clause.spoken_label!r}")
     return _capped(problems)
 
 

@@ -43,6 +43,8 @@ class Anchor:
     """The official label as printed ("A.", "(a)", "" for a citation)."""
     spoken: str | None = None
     """The spoken label it is named by ("Recital A")."""
+    caption: str | None = None
+    """The caption it is heard with, which starts with its spoken label and a full stop ("Recital A. whereas …")."""
     also: tuple[str, ...] = ()
     """Other anchors at the very same place (a PDF bookmark opens a place, which several names may share)."""
     resolved: bool = True
@@ -277,15 +279,9 @@ def read_mp3(path: Path) -> Reading:
 def read_vtt(path: Path) -> Reading:
     """The WebVTT cues (parsed strictly): their ids, the spoken label each caption starts with, and the words."""
     cues = audio.webvtt_cues(path)
-    anchors = tuple(Anchor(c.id, spoken=_caption_label(c.text)) for c in cues)
+    anchors = tuple(Anchor(c.id, caption=" ".join(c.text.split())) for c in cues)
     words = [word for cue in cues for word in cue.text.split()]
     return Reading("vtt", path, [Channel("cue ids", anchors)], words, {c.id: c.start for c in cues})
-
-
-def _caption_label(text: str) -> str:
-    """The words before a caption's first full stop: the spoken label of a clause's caption."""
-    head, sep, _ = " ".join(text.split()).partition(". ")
-    return head if sep else ""
 
 
 def joined(parts: Iterable[str]) -> str:

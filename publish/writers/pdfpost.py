@@ -1,12 +1,15 @@
 """Finish WeasyPrint's PDF/UA-1 output with pikepdf: artifacts, merged fragments, link descriptions, XMP.
 
-WeasyPrint 70 leaves three gaps that this step closes, on the file it wrote:
+WeasyPrint 70 leaves four gaps that this step closes, on the file it wrote:
 
 * running headers and footers (page margin boxes) are marked content mapped to structure elements
   outside the tree (upstream issue #1836): their marked content becomes ``/Artifact`` (pagination)
   and their slots in the parent tree are emptied;
 * an element that crosses a page break is emitted once per page (upstream issue #2903): the
   fragment on the later page is merged into the first one, so each clause is one element;
+* a text box that the line breaking left empty (the space after a no-wrap compound, ``span.nw``, pushed to the
+  next line) is still a ``Span`` element, over marked content that paints nothing: the element leaves the tree
+  and its marked content becomes an ``/Artifact``;
 * a link's ``/Contents`` is its raw target (``para_3``): it becomes the spoken label
   ("Paragraph 3"), and links get the Print flag.
 
@@ -17,8 +20,9 @@ file identifier is derived from the content.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -48,6 +52,7 @@ def finish(raw: bytes, facts: Finish) -> bytes:
         for page in facts.continued_pages:
             merge_fragment(pdf, document, page)
         margin_boxes_to_artifacts(pdf)
+        drop_empty_spans(pdf)
         describe_links(pdf, facts.link_labels)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["dc:identifier"] = facts.reference
@@ -97,25 +102,100 @@ def _repoint_parent_tree(pdf: pikepdf.Pdf, old: tuple[int, int], new: pikepdf.Ob
 def margin_boxes_to_artifacts(pdf: pikepdf.Pdf) -> None:
     """Turn marked content whose structure element is not in the tree into pagination artifacts."""
     reachable = set(_tree_objgens(pdf.Root.StructTreeRoot.K))
+    for page, mapping in _page_slots(pdf):
+        stray = {
+            mcid for mcid, elem in enumerate(mapping) if isinstance(elem, Dictionary) and elem.objgen not in reachable
+        }
+        if stray:
+            _to_artifacts(pdf, page, pikepdf.parse_content_stream(page), mapping, stray, Name.Pagination)
+
+
+def _page_slots(pdf: pikepdf.Pdf) -> Iterator[tuple[pikepdf.Page, Array]]:
+    """Each page with its slots in the parent tree (the structure element of each MCID)."""
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     slots = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     for index, page in enumerate(pdf.pages):
         mapping = slots.get(index)
-        if not isinstance(mapping, Array):
-            continue
-        stray = {
-            mcid for mcid, elem in enumerate(mapping) if isinstance(elem, Dictionary) and elem.objgen not in reachable
-        }
-        if not stray:
-            continue
+        if isinstance(mapping, Array):
+            yield page, mapping
+
+
+def _to_artifacts(
+    pdf: pikepdf.Pdf,
+    page: pikepdf.Page,
+    instructions: list[pikepdf.ContentStreamInstruction],
+    mapping: Array,
+    mcids: set[int],
+    kind: Name | None = None,
+) -> None:
+    """Make the marked content ``mcids`` of ``page`` artifacts (of type ``kind``) and empty their slots."""
+    for i, (operands, operator) in enumerate(instructions):
+        if str(operator) == "BDC" and _mcid(operands) in mcids:
+            artifact = Dictionary(Type=kind) if kind is not None else Dictionary()
+            instructions[i] = pikepdf.ContentStreamInstruction([Name.Artifact, artifact], operator)
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    for mcid in mcids:
+        mapping[mcid] = None
+
+
+#: Operators that paint: text showing, path painting, XObjects and shadings (PDF 32000-1, tables 51, 60, 87, 107).
+PAINTING = frozenset(("Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh", "BI"))
+
+
+def drop_empty_spans(pdf: pikepdf.Pdf) -> None:
+    """Take ``Span`` elements whose marked content paints nothing out of the tree; that content becomes an artifact."""
+    for page, mapping in _page_slots(pdf):
         instructions = pikepdf.parse_content_stream(page)
-        for i, (operands, operator) in enumerate(instructions):
-            if str(operator) == "BDC" and _mcid(operands) in stray:
-                artifact = Dictionary(Type=Name.Pagination)
-                instructions[i] = pikepdf.ContentStreamInstruction([Name.Artifact, artifact], operator)
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-        for mcid in stray:
-            mapping[mcid] = None
+        blank = _blank_mcids(instructions)
+        gone: set[int] = set()
+        for mcid in sorted(blank):
+            elem = mapping[mcid] if mcid < len(mapping) else None
+            if isinstance(elem, Dictionary) and elem.get("/S") == Name.Span:
+                mcids = _own_mcids(elem)
+                if mcids and mcids <= blank and _remove_from_parent(elem):
+                    gone |= mcids
+        if gone:
+            _to_artifacts(pdf, page, instructions, mapping, gone)
+
+
+def _blank_mcids(instructions: list[pikepdf.ContentStreamInstruction]) -> set[int]:
+    """The MCIDs of the marked content on a page that paints nothing."""
+    blank: set[int] = set()
+    stack: list[list[Any]] = []  # [mcid or None, painted] per open marked-content sequence
+    for operands, operator in instructions:
+        name = str(operator)
+        if name in ("BDC", "BMC"):
+            stack.append([_mcid(operands) if name == "BDC" else None, False])
+        elif name == "EMC" and stack:
+            mcid, painted = stack.pop()
+            if mcid is not None and not painted:
+                blank.add(mcid)
+        elif name in PAINTING:
+            for sequence in stack:
+                sequence[1] = True
+    return blank
+
+
+def _own_mcids(elem: Dictionary) -> set[int] | None:
+    """The MCIDs an element holds directly, or None when it holds anything else (elements, references)."""
+    kids = elem.get("/K")
+    items = list(kids) if isinstance(kids, Array) else [kids]
+    if not items or not all(isinstance(kid, int) for kid in items):
+        return None
+    return {int(kid) for kid in items}
+
+
+def _remove_from_parent(elem: Dictionary) -> bool:
+    """Take ``elem`` out of its parent's kids, unless it is the only one; say whether it was."""
+    parent = elem.get("/P")
+    kids = parent.get("/K") if isinstance(parent, Dictionary) else None
+    if not isinstance(kids, Array) or len(kids) < 2:
+        return False
+    kept = [kid for kid in kids if not (isinstance(kid, Dictionary) and kid.objgen == elem.objgen)]
+    if len(kept) == len(kids):
+        return False
+    parent.K = Array(kept)
+    return True
 
 
 def describe_links(pdf: pikepdf.Pdf, labels: Mapping[str, str]) -> None:
