@@ -138,7 +138,7 @@ def clause_ids(channel: Channel, document: Document) -> list[Anchor]:
     for anchor in channel.anchors:
         eid = anchor.id if anchor.id in known else next((name for name in anchor.also if name in known), anchor.id)
         if eid in known:
-            found.append(Anchor(eid, anchor.label, anchor.spoken))
+            found.append(Anchor(eid, anchor.label, anchor.spoken, anchor.caption))
     return found
 
 
