@@ -36,6 +36,20 @@ PREFACE = "preface"
 PREAMBLE = "preamble"
 CONTAINERS = frozenset({PREFACE, PREAMBLE, *SECTION_EID.values()})
 
+#: The enacting formula ("The European Parliament,"): a spoken unit and a link target in every format.
+FORMULA = "formula"
+#: The footnotes' container (HTML endnotes section, PDF notes heading, EPUB endnotes landmark, audio group).
+NOTES = "notes"
+#: The main content of a page, the skip link's target.
+MAIN = "main"
+#: Navigation blocks of one format (table of contents, EPUB landmarks, other language versions, colophon).
+TOC = "toc"
+LANDMARKS = "landmarks"
+CONTENTS = "contents"
+VERSIONS = "versions"
+PAGES = "pages"
+ABOUT = "about"
+
 #: What any anchor may look like, overrides included.
 EID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -68,9 +82,31 @@ def footnote_eid(number: int) -> str:
     return f"authorialNote_{number}"
 
 
-def footnote_ref_eid(number: int) -> str:
-    """The anchor of the call to footnote ``number`` in the text."""
-    return f"authorialNote_{number}__ref"
+def footnote_ref_eid(number: int, call: int = 1) -> str:
+    """The anchor of the ``call``-th call to footnote ``number`` in the text: ``authorialNote_1__ref``, then
+    ``authorialNote_1__ref_2`` for a second call to the same note."""
+    first = f"authorialNote_{number}__ref"
+    return first if call == 1 else f"{first}_{call}"
+
+
+def page_eid(number: int) -> str:
+    """The anchor of the start of printed page ``number`` (an EPUB page break)."""
+    return f"page_{number}"
+
+
+#: Every id that is not a clause's: containers, the formula, notes and their calls, subheadings, headings,
+#: page breaks and navigation. A read-back that finds any other id it does not know reports it.
+NON_CLAUSE = re.compile(
+    "|".join(
+        [
+            *(re.escape(name) for name in sorted({*CONTAINERS, FORMULA, NOTES, MAIN, TOC, LANDMARKS})),
+            r"hcontainer_\d+",
+            r"[A-Za-z0-9_-]+-heading",
+            r"authorialNote_\d+(?:__ref(?:_\d+)?)?",
+            r"page_\d+",
+        ]
+    )
+)
 
 
 def is_valid_eid(value: str) -> bool:

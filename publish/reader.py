@@ -479,7 +479,7 @@ class _Reader:
     def _footnote_ref(self, token: Token) -> FootnoteRef:
         number = int(token.meta["id"]) + 1
         sub = int(token.meta.get("subId", 0))
-        ref = anchors.footnote_ref_eid(number) + (f"_{sub + 1}" if sub else "")
+        ref = anchors.footnote_ref_eid(number, sub + 1)
         return FootnoteRef(number, ref, anchors.footnote_eid(number))
 
     def _check_footnote_calls(self, node: Inline, line: int) -> None:

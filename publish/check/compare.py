@@ -8,22 +8,17 @@ is spelled out here, per format, so that a word added, dropped or moved anywhere
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from publish.anchors import NON_CLAUSE
 from publish.check.readback import Anchor, Channel, Reading
 from publish.model import Document, plain_text
 from publish.writers.shared import section_heading, words
 
-#: Anchors that are not clauses: containers, headings, the formula, notes and their calls, page-break markers.
-NON_CLAUSE = re.compile(
-    r"preface|preamble|formula|cits|recs|body|main|notes|toc|landmarks|hcontainer_\d+|[A-Za-z0-9_-]+-heading"
-    r"|authorialNote_\d+(?:__ref)?|page_\d+"
-)
 #: What the print editions show in place of a label for a clause that has none (citations, indents).
 PRINT_DASH = "–"
 #: How many differences of one kind in one file are listed one by one.
