@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from publish import lexicon, manifest, speech
+from publish.anchors import FORMULA, NOTES, PREFACE, heading_eid
 from publish.model import Document, Part, plain_text
 from publish.outputs import write_atomic
 from publish.writers import html
@@ -89,15 +90,15 @@ def spoken_units(document: Document) -> list[Unit]:
 
     title = f"{meta.doc_type} {meta.reference}"
     procedure = f" {w['procedure']} {meta.procedure}." if meta.procedure else ""
-    add("preface", title, f"{title}, {meta.issued_by}. {meta.title}.{procedure}", "preface")
-    add(html.FORMULA_ID, document.formula, document.formula, html.FORMULA_ID)
+    add(PREFACE, title, f"{title}, {meta.issued_by}. {meta.title}.{procedure}", PREFACE)
+    add(FORMULA, document.formula, document.formula, FORMULA)
     for section in document.sections:
         heading = section_heading(document, section.kind)
-        add(f"{section.eid}-heading", heading, f"{heading}.", section.eid)
+        add(heading_eid(section.eid), heading, f"{heading}.", section.eid)
         add_parts(section.outline(), section.eid, ())
     if document.footnotes:
-        group = "notes"
-        add("notes-heading", w["notes"], f"{w['notes']}.", group)
+        group = NOTES
+        add(heading_eid(NOTES), w["notes"], f"{w['notes']}.", group)
         for note in document.footnotes:
             label = f"{w['note']} {note.number}"
             add(note.eid, label, f"{label}. {plain_text(note.content, note_calls=False).strip()}", group)

@@ -33,6 +33,7 @@ import lameenc
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, TXXX, WXXX, CTOCFlags
 from mutagen.id3._tags import save_frame
 
+from publish.anchors import TOC
 from publish.outputs import write_atomic
 
 progress = logging.getLogger("publish.progress")
@@ -340,7 +341,7 @@ def id3_tag(units: Sequence[Unit], timeline: Timeline, tags: Tags) -> OrderedID3
         top += _ctocs(group, _toc_children(part, 0, parts), part[0].title, parts)
     if len(top) > CTOC_MAX:
         raise ValueError(f"{len(top)} parts: an ID3 table of contents lists at most {CTOC_MAX}")
-    tag.add(_ctoc("toc", top, tags.contents, top_level=True))
+    tag.add(_ctoc(TOC, top, tags.contents, top_level=True))
     for part in parts:
         tag.add(part)
     for chapter_id, title, start, end in timeline.chapters():

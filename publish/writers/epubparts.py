@@ -22,7 +22,19 @@ from ebooklib import epub
 from lxml import etree
 
 from publish import languages
-from publish.model import Clause, Document, Part
+from publish.anchors import (
+    FORMULA,
+    LANDMARKS,
+    MAIN,
+    NOTES,
+    PAGES,
+    PREAMBLE,
+    PREFACE,
+    TOC,
+    heading_eid,
+    page_eid,
+)
+from publish.model import Clause, Document, Part, SectionKind
 from publish.writers import html
 from publish.writers.shared import document_title, section_heading, words
 
@@ -50,7 +62,7 @@ class PageStart:
     @property
     def marker_id(self) -> str:
         """The id of the page break marker: ``page_<n>``."""
-        return f"page_{self.page}"
+        return page_eid(self.page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +83,13 @@ def content_document(document: Document, pages: Sequence[PageStart]) -> bytes:
     root = _xhtml_root(meta.language, document_title(document))
     body = _x(root, "body")
     body.append(_to_xhtml(html.preface_element(document)))
-    main = _x(body, "main", {"id": "main"})
-    preamble = _x(main, "div", {"id": "preamble"})
-    _x(preamble, "p", {"class": "formula", "id": html.FORMULA_ID}).text = document.formula
+    main = _x(body, "main", {"id": MAIN})
+    preamble = _x(main, "div", {"id": PREAMBLE})
+    _x(preamble, "p", {"class": "formula", "id": FORMULA}).text = document.formula
     for section in document.sections:
-        heading_id = f"{section.eid}-heading"
+        heading_id = heading_eid(section.eid)
         attrs = {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id}
-        element = _x(main if section.eid == "body" else preamble, "section", attrs)
+        element = _x(main if section.kind is SectionKind.PARAGRAPHS else preamble, "section", attrs)
         _x(element, "h2", {"id": heading_id}).text = section_heading(document, section.kind)
         for part in html.section_parts(section):
             element.append(_to_xhtml(part))
@@ -142,12 +154,12 @@ def toc_entries(document: Document) -> tuple[TocEntry, ...]:
                 entries.append(TocEntry(part.subheading.text, f"{CONTENT}#{part.subheading.eid}", below))
         return tuple(entries)
 
-    entries = [TocEntry(document.metadata.title, f"{CONTENT}#preface")]
+    entries = [TocEntry(document.metadata.title, f"{CONTENT}#{PREFACE}")]
     for section in document.sections:
         children = part_entries(section.outline())
         entries.append(TocEntry(section_heading(document, section.kind), f"{CONTENT}#{section.eid}", children))
     if document.footnotes:
-        entries.append(TocEntry(words(document)["notes"], f"{CONTENT}#notes"))
+        entries.append(TocEntry(words(document)["notes"], f"{CONTENT}#{NOTES}"))
     return tuple(entries)
 
 
@@ -157,15 +169,15 @@ def nav_document(document: Document, pages: Sequence[PageStart]) -> bytes:
     root = _xhtml_root(document.metadata.language, f"{w['contents']}: {document.metadata.reference}")
     body = _x(root, "body")
 
-    toc = _x(body, "nav", {EPUB_TYPE: "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-heading"})
-    _x(toc, "h1", {"id": "toc-heading"}).text = w["contents"]
+    toc = _x(body, "nav", {EPUB_TYPE: "toc", "role": "doc-toc", "id": TOC, "aria-labelledby": heading_eid(TOC)})
+    _x(toc, "h1", {"id": heading_eid(TOC)}).text = w["contents"]
     _toc_list(toc, toc_entries(document))
 
-    landmarks = _x(body, "nav", {EPUB_TYPE: "landmarks", "aria-labelledby": "landmarks-heading", "hidden": "hidden"})
-    _x(landmarks, "h2", {"id": "landmarks-heading"}).text = w["landmarks"]
-    marks = [("toc", f"{NAV}#toc", w["contents"]), ("bodymatter", f"{CONTENT}#preface", document.metadata.title)]
+    landmarks = _x(body, "nav", {EPUB_TYPE: "landmarks", "aria-labelledby": heading_eid(LANDMARKS), "hidden": "hidden"})
+    _x(landmarks, "h2", {"id": heading_eid(LANDMARKS)}).text = w["landmarks"]
+    marks = [("toc", f"{NAV}#{TOC}", w["contents"]), ("bodymatter", f"{CONTENT}#{PREFACE}", document.metadata.title)]
     if document.footnotes:
-        marks.append(("endnotes", f"{CONTENT}#notes", w["notes"]))
+        marks.append(("endnotes", f"{CONTENT}#{NOTES}", w["notes"]))
     listing = _x(landmarks, "ol")
     for kind, href, text in marks:
         _x(_x(listing, "li"), "a", {EPUB_TYPE: kind, "href": href}).text = text
@@ -174,9 +186,9 @@ def nav_document(document: Document, pages: Sequence[PageStart]) -> bytes:
         page_list = _x(
             body,
             "nav",
-            {EPUB_TYPE: "page-list", "role": "doc-pagelist", "aria-labelledby": "pages-heading", "hidden": "hidden"},
+            {EPUB_TYPE: "page-list", "role": "doc-pagelist", "aria-labelledby": heading_eid(PAGES), "hidden": "hidden"},
         )
-        _x(page_list, "h2", {"id": "pages-heading"}).text = w["pages"]
+        _x(page_list, "h2", {"id": heading_eid(PAGES)}).text = w["pages"]
         listing = _x(page_list, "ol")
         for start in sorted(pages, key=lambda p: p.page):
             _x(_x(listing, "li"), "a", {"href": f"{CONTENT}#{start.marker_id}"}).text = str(start.page)

@@ -15,7 +15,18 @@ from pathlib import Path
 from lxml import etree, html
 
 from publish import languages, manifest
-from publish.anchors import PREAMBLE, footnote_ref_eid
+from publish.anchors import (
+    ABOUT,
+    CONTENTS,
+    FORMULA,
+    MAIN,
+    NOTES,
+    PREAMBLE,
+    PREFACE,
+    VERSIONS,
+    footnote_ref_eid,
+    heading_eid,
+)
 from publish.model import (
     Clause,
     Document,
@@ -44,8 +55,6 @@ from publish.writers.shared import (
 )
 
 NAME = "html"
-#: The id of the formula paragraph ("The European Parliament,"), a unit of its own in audio.
-FORMULA_ID = "formula"
 SUFFIX = ".html"
 
 #: Links to the other editions, by writer name: (suffix, key of the link text in the language pack, MIME type).
@@ -97,14 +106,14 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     _sub(head, "style").text = "\n" + theme_css(options)
 
     body = _sub(root, "body")
-    _sub(body, "a", {"class": "skip-link", "href": "#main"}).text = w["skip"]
+    _sub(body, "a", {"class": "skip-link", "href": f"#{MAIN}"}).text = w["skip"]
     body.append(preface_element(document))
     if len(document.versions) > 1:
         body.append(versions_element(document, w))
     body.append(contents_element(document, w))
-    main = _sub(body, "main", id="main", tabindex="-1")
+    main = _sub(body, "main", id=MAIN, tabindex="-1")
     preamble = _sub(main, "div", id="preamble")
-    _sub(preamble, "p", {"class": "formula", "id": FORMULA_ID}).text = document.formula
+    _sub(preamble, "p", {"class": "formula", "id": FORMULA}).text = document.formula
     for section in document.sections:
         target = main if section.eid == "body" else preamble
         target.append(section_element(document, section, w))
@@ -132,8 +141,8 @@ def version_href(version: Version) -> str:
 
 def versions_element(document: Document, w: dict[str, str]) -> etree._Element:
     """The language switcher: each other language version, named in its own language."""
-    nav = _el("nav", {"class": "versions", "aria-labelledby": "versions-heading"})
-    _sub(nav, "h2", {"id": "versions-heading", "class": "versions-heading"}).text = w["languages"]
+    nav = _el("nav", {"class": "versions", "aria-labelledby": heading_eid(VERSIONS)})
+    _sub(nav, "h2", {"id": heading_eid(VERSIONS), "class": "versions-heading"}).text = w["languages"]
     listing = _sub(nav, "ul", {"role": "list"})
     for version in document.versions:
         if version.name != document.name:
@@ -145,7 +154,7 @@ def versions_element(document: Document, w: dict[str, str]) -> etree._Element:
 
 def preface_element(document: Document) -> etree._Element:
     meta = document.metadata
-    header = _el("header", id="preface")
+    header = _el("header", id=PREFACE)
     _sub(header, "p", {"class": "doc-type"}).text = f"{meta.doc_type} · {meta.issued_by}"
     _sub(header, "p", {"class": "reference"}).text = meta.reference
     _sub(header, "h1").text = meta.title
@@ -155,8 +164,8 @@ def preface_element(document: Document) -> etree._Element:
 
 
 def contents_element(document: Document, w: dict[str, str]) -> etree._Element:
-    nav = _el("nav", {"class": "toc", "aria-labelledby": "contents-heading"})
-    _sub(nav, "h2", id="contents-heading").text = w["contents"]
+    nav = _el("nav", {"class": "toc", "aria-labelledby": heading_eid(CONTENTS)})
+    _sub(nav, "h2", id=heading_eid(CONTENTS)).text = w["contents"]
     sections = _sub(nav, "ol", {"class": "toc-sections", "role": "list"})
     for section in document.sections:
         item = _sub(sections, "li")
@@ -202,13 +211,13 @@ def _label_in(spoken: str, bare: str) -> tuple[str, str, str]:
 
 
 def section_element(document: Document, section: Section, w: dict[str, str]) -> etree._Element:
-    heading_id = f"{section.eid}-heading"
+    heading_id = heading_eid(section.eid)
     element = _el("section", {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id})
     _sub(element, "h2", id=heading_id).text = section_heading(document, section.kind)
     for part in section_parts(section):
         element.append(part)
     back = _sub(element, "p", {"class": "back"})
-    _sub(back, "a", href="#contents-heading").text = w["back"]
+    _sub(back, "a", href=f"#{heading_eid(CONTENTS)}").text = w["back"]
     return element
 
 
@@ -251,9 +260,9 @@ def clause_item(clause: Clause) -> etree._Element:
 
 def notes_element(document: Document, w: dict[str, str]) -> etree._Element:
     element = _el(
-        "section", {"id": "notes", "class": "notes", "aria-labelledby": "notes-heading", "role": "doc-endnotes"}
+        "section", {"id": NOTES, "class": "notes", "aria-labelledby": heading_eid(NOTES), "role": "doc-endnotes"}
     )
-    _sub(element, "h2", id="notes-heading").text = w["notes"]
+    _sub(element, "h2", id=heading_eid(NOTES)).text = w["notes"]
     listing = _sub(element, "ol", {"class": "notes-list", "role": "list"})
     for note in document.footnotes:
         item = _sub(listing, "li", id=note.eid)
@@ -272,7 +281,7 @@ def notes_element(document: Document, w: dict[str, str]) -> etree._Element:
 def footer_element(document: Document, options: Options, w: dict[str, str]) -> etree._Element:
     meta = document.metadata
     footer = _el("footer")
-    _sub(footer, "h2", id="about-heading").text = w["about"]
+    _sub(footer, "h2", id=heading_eid(ABOUT)).text = w["about"]
     procedure = f", {w['procedure'].lower()} {meta.procedure}" if meta.procedure else ""
     _sub(footer, "p").text = f"{meta.doc_type} {meta.reference}{procedure}, {meta.issued_by}."
     editions = [name for name in options.formats if name in EDITION_LINKS]
@@ -362,13 +371,13 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     _sub(head, "style").text = "\n" + css
 
     body = _sub(root, "body", {"class": flavour})
-    _sub(body, "p", {"class": "doc-type", "id": "preface"}).text = f"{meta.doc_type} · {meta.issued_by}"
+    _sub(body, "p", {"class": "doc-type", "id": PREFACE}).text = f"{meta.doc_type} · {meta.issued_by}"
     _sub(body, "p", {"class": "reference"}).text = meta.reference
     _sub(body, "h1").text = meta.title
     if meta.procedure:
         _sub(body, "p", {"class": "procedure"}).text = f"({meta.procedure})"
     formula = _sub(body, "p", {"class": "formula", "id": PREAMBLE})
-    _sub(formula, "span", id=FORMULA_ID).text = document.formula
+    _sub(formula, "span", id=FORMULA).text = document.formula
     for section in document.sections:
         _sub(body, "h2", id=section.eid).text = section_heading(document, section.kind)
         for subheading, clauses in section.groups():
@@ -379,7 +388,7 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
                 for element in print_clause(clause, headed=subheading.level if subheading else 0):
                     body.append(element)
     if document.footnotes:
-        _sub(body, "h2", {"id": "notes", "class": "notes"}).text = w["notes"]
+        _sub(body, "h2", {"id": NOTES, "class": "notes"}).text = w["notes"]
         for note in document.footnotes:
             item = _sub(body, "p", {"class": "note", "id": note.eid})
             back = _sub(item, "a", {"class": "note-number", "href": f"#{footnote_ref_eid(note.number)}"})

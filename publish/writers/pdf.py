@@ -17,7 +17,7 @@ from typing import Any
 from lxml import html
 
 from publish import manifest
-from publish.anchors import PREFACE, footnote_ref_eid
+from publish.anchors import NOTES, PREFACE, footnote_ref_eid
 from publish.model import Document, Inline, Link, plain_text
 from publish.outputs import write_atomic
 from publish.writers.html import print_page
@@ -29,8 +29,6 @@ NAME = "pdf"
 EDITIONS = ("pdf", "pdf-large")
 #: The PDF variant WeasyPrint writes: its PDF/UA-2 output is not conformant (destinations are not structure ones).
 PDF_VARIANT = "pdf/ua-1"
-#: The id of the notes heading on the print page.
-NOTES_ID = "notes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +119,7 @@ def element_anchors(document: Document) -> list[str]:
                 anchors.append(subheading.eid)
             anchors += [clause.eid for top in clauses for clause in top.walk()]
     if document.footnotes:
-        anchors.append(NOTES_ID)
+        anchors.append(NOTES)
     return anchors
 
 
