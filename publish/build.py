@@ -30,12 +30,13 @@ def build(
     (:class:`EditionError`: a unit eSpeak NG cannot speak) leaves its last good
     files as they were; the other editions are still written, those that would
     use it go without it (the EPUB without media overlays when the audio fails),
-    and then the build fails with a :class:`BuildError` naming every failure.
+    and then the build fails with a :class:`BuildError` naming every failure. Without ``options``, the defaults
+    completed from the environment, as on the command line (:meth:`Options.from_environ`).
     """
     names = tuple(formats) or tuple(WRITERS)
     writers = [(name, get_writer(name)) for name in names]
     documents: list[Document] = [reader.read(path) for path in sources]
-    options = replace(options or Options(), formats=EDITIONS)
+    options = replace(options or Options.from_environ(), formats=EDITIONS)
     written: list[Path] = []
     failures: list[tuple[str, EditionError]] = []
     for number, document in enumerate(documents, 1):

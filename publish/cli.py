@@ -15,7 +15,10 @@ from publish.errors import PublishError, SourceError
 from publish.outputs import write_atomic
 from publish.speech import speech_rate
 from publish.writers import CHOOSABLE_EDITIONS, WRITERS
-from publish.writers.shared import THEMES_DIR, Options
+from publish.writers.shared import Options
+
+#: The writers' defaults, which the options below show and keep.
+DEFAULT = Options()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,10 +38,15 @@ def parser() -> argparse.ArgumentParser:
         metavar="EDITION",
         help=f"only this edition of a writer with several, repeatable: {', '.join(CHOOSABLE_EDITIONS)} (default: all)",
     )  # fmt: skip
-    b.add_argument("--theme", default="default", help="CSS theme in themes/ (default: default)")
-    b.add_argument("--themes-dir", type=Path, default=THEMES_DIR, help=argparse.SUPPRESS)
-    b.add_argument("--voice", default="", help="eSpeak NG voice of the audio edition (default: the source's language)")
-    b.add_argument("--rate", type=speech_rate, default=175, metavar="WPM", help="speech rate, words/min (default: 175)")
+    b.add_argument("--theme", default=DEFAULT.theme, help=f"CSS theme in themes/ (default: {DEFAULT.theme})")
+    b.add_argument("--themes-dir", type=Path, default=DEFAULT.themes_dir, help=argparse.SUPPRESS)
+    b.add_argument(
+        "--voice", default=DEFAULT.voice, help="eSpeak NG voice of the audio edition (default: the source's language)"
+    )
+    b.add_argument(
+        "--rate", type=speech_rate, default=DEFAULT.rate, metavar="WPM",
+        help=f"speech rate, words/min (default: {DEFAULT.rate})",
+    )  # fmt: skip
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     i = commands.add_parser("import", help="turn the plain text of a resolution into a structured source")
@@ -75,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             _progress(quiet=args.quiet)
-            options = Options(
+            options = Options.from_environ(
                 theme=args.theme, themes_dir=args.themes_dir, voice=args.voice, rate=args.rate,
                 editions=tuple(args.edition or ()),
             )  # fmt: skip

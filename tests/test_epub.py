@@ -155,7 +155,7 @@ def epub_alone(tmp_path_factory) -> Path:
 def no_pages_epub(tmp_path_factory, seed) -> Path:
     """The seed rendered without a page map and without a narration: no page list, no overlays, no such claims."""
     path = tmp_path_factory.mktemp("no-pages") / "no-pages.epub"
-    path.write_bytes(epub.render(seed, Options(), [], epub.modified(seed.metadata, {})))
+    path.write_bytes(epub.render(seed, Options(), [], epub.modified(seed.metadata)))
     return path
 
 
@@ -455,7 +455,7 @@ def test_zip_has_mimetype_first_stored_and_fixed_entry_times(seed_package, seed)
     assert (first.filename, first.compress_type, first.extra) == ("mimetype", zipfile.ZIP_STORED, b"")
     assert seed_package.files["mimetype"] == b"application/epub+zip"
     # The seed has no date: 1 January of its procedure's year, unless the environment sets SOURCE_DATE_EPOCH.
-    when = epub.modified(seed.metadata, os.environ)
+    when = epub.modified(seed.metadata, Options.from_environ().source_date_epoch)
     if "SOURCE_DATE_EPOCH" not in os.environ:
         assert when == datetime(2022, 1, 1, tzinfo=UTC)
     assert {info.date_time for info in seed_package.infos} == {when.timetuple()[:6]}
@@ -476,11 +476,13 @@ def test_source_date_epoch_sets_the_modified_date_and_keeps_builds_identical(tmp
 
 def test_modified_date_precedence():
     meta = Metadata("B9-0311/2022", "2022/2700(RSP)", "Motion", "Title", "en", "EP", date="2022-06-09")
-    assert epub.modified(meta, {"SOURCE_DATE_EPOCH": "0"}) == datetime(1970, 1, 1, tzinfo=UTC)
-    assert epub.modified(meta, {}) == datetime(2022, 6, 9, tzinfo=UTC)
+    assert epub.modified(meta, Options.from_environ({"SOURCE_DATE_EPOCH": "0"}).source_date_epoch) == datetime(
+        1970, 1, 1, tzinfo=UTC
+    )
+    assert epub.modified(meta) == datetime(2022, 6, 9, tzinfo=UTC)
     undated = Metadata("B9-0311/2022", "2022/2700(RSP)", "Motion", "Title", "en", "EP")
-    assert epub.modified(undated, {}) == datetime(2022, 1, 1, tzinfo=UTC)
-    assert epub.modified(Metadata("X", "n/a", "M", "T", "en", "EP"), {}) == datetime(1980, 1, 1, tzinfo=UTC)
+    assert epub.modified(undated) == datetime(2022, 1, 1, tzinfo=UTC)
+    assert epub.modified(Metadata("X", "n/a", "M", "T", "en", "EP")) == datetime(1980, 1, 1, tzinfo=UTC)
 
 
 def test_epub_alone_lays_out_the_pdf_pages_and_writes_the_same_epub(epub_alone, seed_epub):

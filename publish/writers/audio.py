@@ -62,9 +62,9 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
 
 
 def speech_cache(options: Options, out_dir: Path) -> Path:
-    """The cache of spoken units: the option, else ``$PUBLISH_SPEECH_CACHE``, else ``<out>/.cache/speech``."""
-    env = os.environ.get("PUBLISH_SPEECH_CACHE")
-    return options.speech_cache or (Path(env) if env else out_dir.parent / ".cache" / "speech")
+    """The cache of spoken units: the option (:meth:`Options.from_environ` reads ``$PUBLISH_SPEECH_CACHE``), else
+    ``<out>/.cache/speech``."""
+    return options.speech_cache or out_dir.parent / ".cache" / "speech"
 
 
 def spoken_units(document: Document) -> list[Unit]:

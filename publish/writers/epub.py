@@ -19,7 +19,6 @@ the source (see :func:`modified`), and the ZIP entries have fixed times and orde
 from __future__ import annotations
 
 import logging
-import os
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -67,7 +66,7 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
         progress.info("%s: epub: without media overlays, as the audio edition could not be made", document.name)
     else:
         narration = epuboverlay.narration(document, out_dir, options)
-    when = modified(document.metadata, os.environ)
+    when = modified(document.metadata, options.source_date_epoch)
     path = write_atomic(output_path(document, out_dir, SUFFIX), render(document, options, pages, when, narration))
     facts = {
         "file": path.name,
@@ -196,19 +195,16 @@ def identifier(meta: Metadata) -> str:
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, f'urn:publish:{meta.reference}:{meta.language}')}"
 
 
-def modified(meta: Metadata, environ: Mapping[str, str]) -> datetime:
+def modified(meta: Metadata, epoch: int | None = None) -> datetime:
     """``dcterms:modified`` (and the ZIP entry times), in UTC, never the clock.
 
-    In order of precedence: ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention for "when the
-    source last changed"); else the source's ``date`` at 00:00 UTC; else 1 January of the procedure's year
-    ("2022/2700(RSP)" gives 2022-01-01), or of the reference's (B9-0311/2022, P9_TA(2022)0237); else 1980-01-01,
-    the earliest time a ZIP entry can hold.
+    In order of precedence: ``epoch`` when given (``SOURCE_DATE_EPOCH``, the reproducible-builds convention for
+    "when the source last changed", read by :meth:`Options.from_environ`); else the source's ``date`` at 00:00 UTC;
+    else 1 January of the procedure's year ("2022/2700(RSP)" gives 2022-01-01), or of the reference's (B9-0311/2022,
+    P9_TA(2022)0237); else 1980-01-01, the earliest time a ZIP entry can hold.
     """
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        if not epoch.isdigit():
-            raise PublishError(f"SOURCE_DATE_EPOCH is not a number of seconds: '{epoch}'")
-        return datetime.fromtimestamp(int(epoch), UTC)
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, UTC)
     if meta.date:
         day = date.fromisoformat(meta.date)
         return datetime(day.year, day.month, day.day, tzinfo=UTC)

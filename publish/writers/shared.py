@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from publish import languages
 from publish.errors import PublishError
@@ -35,13 +38,35 @@ class Options:
     voice: str = ""
     #: Speech rate of the audio edition in words per minute (eSpeak NG's own default).
     rate: int = 175
-    #: Cache of spoken units; ``None``: ``$PUBLISH_SPEECH_CACHE``, else ``<out>/.cache/speech`` (beside the documents).
+    #: Cache of spoken units; ``None``: ``<out>/.cache/speech`` (beside the documents).
     speech_cache: Path | None = None
+    #: When the source last changed, in seconds since 1970 (the EPUB's ``dcterms:modified`` and ZIP entry times);
+    #: ``None``: from the document's date.
+    source_date_epoch: int | None = None
     #: Of a writer that makes several editions (the PDF writer: ``pdf``, ``pdf-large``), only these; empty: all.
     editions: tuple[str, ...] = ()
     #: Writers (by name) whose edition of this document could not be made in this build: a writer that would use
     #: it goes without (the EPUB's media overlays without the audio edition).
     failed: tuple[str, ...] = ()
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None, **given: Any) -> Options:
+        """Options as ``given``, completed from the environment (``os.environ`` when ``environ`` is ``None``): the
+        only place the writers' environment is read.
+
+        ``PUBLISH_SPEECH_CACHE`` sets :attr:`speech_cache`, ``SOURCE_DATE_EPOCH`` (the reproducible-builds
+        convention) :attr:`source_date_epoch`; a value given wins over the environment's.
+        """
+        environ = os.environ if environ is None else environ
+        cache = environ.get("PUBLISH_SPEECH_CACHE", "")
+        if cache and given.get("speech_cache") is None:
+            given["speech_cache"] = Path(cache)
+        epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch and given.get("source_date_epoch") is None:
+            if not epoch.isdigit():
+                raise PublishError(f"SOURCE_DATE_EPOCH is not a number of seconds: '{epoch}'")
+            given["source_date_epoch"] = int(epoch)
+        return cls(**given)
 
 
 def words(document: Document) -> dict[str, str]:
