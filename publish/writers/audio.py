@@ -17,11 +17,10 @@ import itertools
 import os
 from pathlib import Path
 
-from publish import lexicon, manifest, speech
+from publish import formats, lexicon, manifest, speech
 from publish.anchors import FORMULA, NOTES, PREFACE, heading_eid
 from publish.model import Document, Part, plain_text
 from publish.outputs import write_atomic
-from publish.writers import html
 from publish.writers.audioparts import (
     BIT_RATE,
     Tags,
@@ -38,8 +37,8 @@ from publish.writers.audioparts import (
 from publish.writers.shared import Options, output_path, pack, section_heading, words
 
 NAME = "audio"
-SUFFIX = ".mp3"
-VTT_SUFFIX = ".vtt"
+SUFFIX = formats.AUDIO.suffix
+VTT_SUFFIX = formats.CAPTIONS.suffix
 
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
@@ -108,7 +107,7 @@ def spoken_units(document: Document) -> list[Unit]:
 def _tags(document: Document, options: Options, facts: tuple[tuple[str, str], ...]) -> Tags:
     meta = document.metadata
     encoder = f"lameenc {lameenc_version()}, {BIT_RATE} kbit/s mono"
-    link = f"{document.name}{html.SUFFIX}#{{id}}" if "html" in options.formats else ""
+    link = f"{formats.HTML.name(document.name)}#{{id}}" if "html" in options.formats else ""
     return Tags(
         title=meta.title,
         album=f"{meta.doc_type} {meta.reference}",

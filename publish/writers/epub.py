@@ -28,7 +28,7 @@ from typing import Any
 
 from ebooklib import epub
 
-from publish import manifest
+from publish import formats, manifest
 from publish.errors import PublishError
 from publish.model import ClauseKind, Document, Metadata
 from publish.outputs import write_atomic
@@ -50,7 +50,7 @@ from publish.writers.epubparts import (
 from publish.writers.shared import Options, output_path, pack, theme_css
 
 NAME = "epub"
-SUFFIX = ".epub"
+SUFFIX = formats.EPUB.suffix
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 #: Namespace of the identifiers: ``urn:uuid:`` + UUID 5 of ``urn:publish:<reference>:<language>``.
 ID_NAMESPACE = uuid.NAMESPACE_URL
@@ -117,7 +117,7 @@ def render(
     for prop, value, refines in epuboverlay.metadata(narration) if narration else ():
         book.add_metadata(None, "meta", value, {"property": prop} | ({"refines": refines} if refines else {}))
     if pages:
-        source = f"{document.name}.pdf"
+        source = formats.PDF.name(document.name)
         book.add_metadata("DC", "source", source)
         book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
 

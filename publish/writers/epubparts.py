@@ -21,7 +21,7 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
-from publish import languages
+from publish import formats, languages
 from publish.anchors import (
     FORMULA,
     LANDMARKS,
@@ -48,7 +48,7 @@ CONTENT = "text.xhtml"
 NAV = "nav.xhtml"
 STYLESHEET = "style.css"
 #: Entries stored in the ZIP as they are (compressed media).
-STORED_SUFFIXES = (".mp3",)
+STORED_SUFFIXES = (formats.AUDIO.suffix,)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree, html
 
-from publish import languages, manifest
+from publish import formats, languages, manifest
 from publish.anchors import (
     ABOUT,
     CONTENTS,
@@ -55,14 +55,12 @@ from publish.writers.shared import (
 )
 
 NAME = "html"
-SUFFIX = ".html"
+SUFFIX = formats.HTML.suffix
 
 #: Links to the other editions, by writer name: (suffix, key of the link text in the language pack, MIME type).
 EDITION_LINKS: dict[str, tuple[str, str, str]] = {
-    "pdf": (".pdf", "edition_pdf", "application/pdf"),
-    "pdf-large": ("-large-print.pdf", "edition_pdf_large", "application/pdf"),
-    "epub": (".epub", "edition_epub", "application/epub+zip"),
-    "audio": (".mp3", "edition_audio", "audio/mpeg"),
+    file.edition: (file.suffix, f"edition_{file.edition.replace('-', '_')}", file.media_type)
+    for file in (formats.PDF, formats.PDF_LARGE, formats.EPUB, formats.AUDIO)
 }
 
 

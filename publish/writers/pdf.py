@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import html
 
-from publish import manifest
+from publish import formats, manifest
 from publish.anchors import NOTES, PREFACE, footnote_ref_eid
 from publish.model import Document, Inline, Link, plain_text
 from publish.outputs import write_atomic
@@ -40,8 +40,8 @@ class Edition:
     suffix: str
 
 
-STANDARD = Edition("pdf", "print", ".pdf")
-LARGE_PRINT = Edition("pdf-large", "large-print", "-large-print.pdf")
+STANDARD = Edition(formats.PDF.edition, "print", formats.PDF.suffix)
+LARGE_PRINT = Edition(formats.PDF_LARGE.edition, "large-print", formats.PDF_LARGE.suffix)
 
 
 @dataclass(frozen=True, slots=True)
