@@ -35,8 +35,8 @@ from publish.anchors import (
     page_eid,
 )
 from publish.model import Clause, Document, Part, SectionKind
-from publish.writers import html
 from publish.writers.shared import document_title, section_heading, words
+from publish.writers.textparts import notes_element, preface_element, section_parts
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -82,7 +82,7 @@ def content_document(document: Document, pages: Sequence[PageStart]) -> bytes:
     meta = document.metadata
     root = _xhtml_root(meta.language, document_title(document))
     body = _x(root, "body")
-    body.append(_to_xhtml(html.preface_element(document)))
+    body.append(_to_xhtml(preface_element(document)))
     main = _x(body, "main", {"id": MAIN})
     preamble = _x(main, "div", {"id": PREAMBLE})
     _x(preamble, "p", {"class": "formula", "id": FORMULA}).text = document.formula
@@ -91,10 +91,10 @@ def content_document(document: Document, pages: Sequence[PageStart]) -> bytes:
         attrs = {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id}
         element = _x(main if section.kind is SectionKind.PARAGRAPHS else preamble, "section", attrs)
         _x(element, "h2", {"id": heading_id}).text = section_heading(document, section.kind)
-        for part in html.section_parts(section):
+        for part in section_parts(section):
             element.append(_to_xhtml(part))
     if document.footnotes:
-        main.append(_to_xhtml(html.notes_element(document, words(document))))
+        main.append(_to_xhtml(notes_element(document, words(document))))
     for call in root.iterfind(f".//{{{XHTML}}}a[@role='doc-noteref']"):
         call.set(EPUB_TYPE, "noteref")
     for notes in root.iterfind(f".//{{{XHTML}}}section[@role='doc-endnotes']"):

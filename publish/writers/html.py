@@ -30,16 +30,9 @@ from publish.anchors import (
 from publish.model import (
     Clause,
     Document,
-    Emphasis,
-    FootnoteRef,
-    Inline,
-    Link,
     Metadata,
     Part,
     Section,
-    Strong,
-    Subheading,
-    Text,
     Version,
 )
 from publish.outputs import write_atomic
@@ -52,6 +45,15 @@ from publish.writers.shared import (
     section_heading,
     theme_css,
     words,
+)
+from publish.writers.textparts import (
+    append_inlines,
+    el,
+    notes_element,
+    preface_element,
+    section_parts,
+    sub,
+    subheading_tag,
 )
 
 NAME = "html"
@@ -82,36 +84,36 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     """The page as an element tree."""
     meta = document.metadata
     w = words(document)
-    root = _el("html", lang=meta.language, dir=pack(document).dir)
-    head = _sub(root, "head")
-    _sub(head, "meta", charset="utf-8")
-    _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    _sub(head, "title").text = document_title(document)
-    _sub(
+    root = el("html", lang=meta.language, dir=pack(document).dir)
+    head = sub(root, "head")
+    sub(head, "meta", charset="utf-8")
+    sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    sub(head, "title").text = document_title(document)
+    sub(
         head,
         "meta",
         name="description",
         content=f"{meta.doc_type} {meta.reference}{_procedure(meta)}, {meta.issued_by}.",
     )
-    _sub(head, "meta", name="color-scheme", content="light dark")
+    sub(head, "meta", name="color-scheme", content="light dark")
     for name in options.formats:
         if name in EDITION_LINKS:
             suffix, _, mime = EDITION_LINKS[name]
-            _sub(head, "link", rel="alternate", type=mime, href=f"{document.name}{suffix}")
+            sub(head, "link", rel="alternate", type=mime, href=f"{document.name}{suffix}")
     for version in document.versions:
         if version.name != document.name:
-            _sub(head, "link", rel="alternate", hreflang=version.language, href=version_href(version))
-    _sub(head, "style").text = "\n" + theme_css(options)
+            sub(head, "link", rel="alternate", hreflang=version.language, href=version_href(version))
+    sub(head, "style").text = "\n" + theme_css(options)
 
-    body = _sub(root, "body")
-    _sub(body, "a", {"class": "skip-link", "href": f"#{MAIN}"}).text = w["skip"]
+    body = sub(root, "body")
+    sub(body, "a", {"class": "skip-link", "href": f"#{MAIN}"}).text = w["skip"]
     body.append(preface_element(document))
     if len(document.versions) > 1:
         body.append(versions_element(document, w))
     body.append(contents_element(document, w))
-    main = _sub(body, "main", id=MAIN, tabindex="-1")
-    preamble = _sub(main, "div", id="preamble")
-    _sub(preamble, "p", {"class": "formula", "id": FORMULA}).text = document.formula
+    main = sub(body, "main", id=MAIN, tabindex="-1")
+    preamble = sub(main, "div", id="preamble")
+    sub(preamble, "p", {"class": "formula", "id": FORMULA}).text = document.formula
     for section in document.sections:
         target = main if section.eid == "body" else preamble
         target.append(section_element(document, section, w))
@@ -119,7 +121,7 @@ def page(document: Document, options: Options) -> html.HtmlElement:
         main.append(notes_element(document, w))
     body.append(footer_element(document, options, w))
     if len(document.versions) > 1:
-        _sub(body, "script").text = SAME_CLAUSE_SCRIPT
+        sub(body, "script").text = SAME_CLAUSE_SCRIPT
     return root
 
 
@@ -139,36 +141,25 @@ def version_href(version: Version) -> str:
 
 def versions_element(document: Document, w: dict[str, str]) -> etree._Element:
     """The language switcher: each other language version, named in its own language."""
-    nav = _el("nav", {"class": "versions", "aria-labelledby": heading_eid(VERSIONS)})
-    _sub(nav, "h2", {"id": heading_eid(VERSIONS), "class": "versions-heading"}).text = w["languages"]
-    listing = _sub(nav, "ul", {"role": "list"})
+    nav = el("nav", {"class": "versions", "aria-labelledby": heading_eid(VERSIONS)})
+    sub(nav, "h2", {"id": heading_eid(VERSIONS), "class": "versions-heading"}).text = w["languages"]
+    listing = sub(nav, "ul", {"role": "list"})
     for version in document.versions:
         if version.name != document.name:
             name = languages.load(version.language).name
             attrs = {"href": version_href(version), "hreflang": version.language, "lang": version.language}
-            _sub(_sub(listing, "li"), "a", attrs).text = name
+            sub(sub(listing, "li"), "a", attrs).text = name
     return nav
 
 
-def preface_element(document: Document) -> etree._Element:
-    meta = document.metadata
-    header = _el("header", id=PREFACE)
-    _sub(header, "p", {"class": "doc-type"}).text = f"{meta.doc_type} · {meta.issued_by}"
-    _sub(header, "p", {"class": "reference"}).text = meta.reference
-    _sub(header, "h1").text = meta.title
-    if meta.procedure:
-        _sub(header, "p", {"class": "procedure"}).text = f"({meta.procedure})"
-    return header
-
-
 def contents_element(document: Document, w: dict[str, str]) -> etree._Element:
-    nav = _el("nav", {"class": "toc", "aria-labelledby": heading_eid(CONTENTS)})
-    _sub(nav, "h2", id=heading_eid(CONTENTS)).text = w["contents"]
-    sections = _sub(nav, "ol", {"class": "toc-sections", "role": "list"})
+    nav = el("nav", {"class": "toc", "aria-labelledby": heading_eid(CONTENTS)})
+    sub(nav, "h2", id=heading_eid(CONTENTS)).text = w["contents"]
+    sections = sub(nav, "ol", {"class": "toc-sections", "role": "list"})
     for section in document.sections:
-        item = _sub(sections, "li")
-        _sub(item, "a", href=f"#{section.eid}").text = section_heading(document, section.kind)
-        _contents_parts(_sub(item, "ol", {"class": "toc-clauses", "role": "list"}), section.outline())
+        item = sub(sections, "li")
+        sub(item, "a", href=f"#{section.eid}").text = section_heading(document, section.kind)
+        _contents_parts(sub(item, "ol", {"class": "toc-clauses", "role": "list"}), section.outline())
     return nav
 
 
@@ -178,9 +169,9 @@ def _contents_parts(listing: etree._Element, parts: tuple[Part, ...]) -> None:
         if part.subheading is None:
             _contents_links(listing, part.clauses)
             continue
-        entry = _sub(listing, "li", {"class": "toc-subheading"})
-        append_inlines(_sub(entry, "a", href=f"#{part.subheading.eid}"), part.subheading.content)
-        below = _sub(entry, "ol", {"class": "toc-clauses", "role": "list"})
+        entry = sub(listing, "li", {"class": "toc-subheading"})
+        append_inlines(sub(entry, "a", href=f"#{part.subheading.eid}"), part.subheading.content)
+        below = sub(entry, "ol", {"class": "toc-clauses", "role": "list"})
         _contents_links(below, part.clauses)
         _contents_parts(below, part.parts)
 
@@ -188,15 +179,15 @@ def _contents_parts(listing: etree._Element, parts: tuple[Part, ...]) -> None:
 def _contents_links(listing: etree._Element, clauses: tuple[Clause, ...]) -> None:
     for clause in clauses:
         # The visible chip shows the bare label; the hidden words make the link's name the spoken label.
-        link = _sub(_sub(listing, "li"), "a", href=f"#{clause.eid}")
+        link = sub(sub(listing, "li"), "a", href=f"#{clause.eid}")
         before, shown, after = _label_in(clause.spoken_label, clause.label.removesuffix(".") or clause.num)
         if before:
-            hidden = _sub(link, "span", {"class": "visually-hidden"})
+            hidden = sub(link, "span", {"class": "visually-hidden"})
             hidden.text, hidden.tail = before, shown
         else:
             link.text = shown
         if after:
-            _sub(link, "span", {"class": "visually-hidden"}).text = after
+            sub(link, "span", {"class": "visually-hidden"}).text = after
 
 
 def _label_in(spoken: str, bare: str) -> tuple[str, str, str]:
@@ -210,129 +201,34 @@ def _label_in(spoken: str, bare: str) -> tuple[str, str, str]:
 
 def section_element(document: Document, section: Section, w: dict[str, str]) -> etree._Element:
     heading_id = heading_eid(section.eid)
-    element = _el("section", {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id})
-    _sub(element, "h2", id=heading_id).text = section_heading(document, section.kind)
+    element = el("section", {"id": section.eid, "class": section.kind.value, "aria-labelledby": heading_id})
+    sub(element, "h2", id=heading_id).text = section_heading(document, section.kind)
     for part in section_parts(section):
         element.append(part)
-    back = _sub(element, "p", {"class": "back"})
-    _sub(back, "a", href=f"#{heading_eid(CONTENTS)}").text = w["back"]
-    return element
-
-
-def section_parts(section: Section) -> list[etree._Element]:
-    """A section's clauses as lists, each subheading (``h3``, its anchor as id) before the clauses it heads."""
-    parts: list[etree._Element] = []
-    for subheading, clauses in section.groups():
-        if subheading is not None:
-            heading = _el(subheading_tag(subheading), {"id": subheading.eid, "class": "subheading"})
-            append_inlines(heading, subheading.content)
-            parts.append(heading)
-        parts.append(clause_list(clauses, section.kind.value))
-    return parts
-
-
-def subheading_tag(subheading: Subheading) -> str:
-    """The heading element of a subheading: ``h3`` below the section's ``h2``, ``h4`` for the level below."""
-    return f"h{2 + subheading.level}"
-
-
-def clause_list(clauses: tuple[Clause, ...], kind: str) -> etree._Element:
-    listing = _el("ol", {"class": f"clauses {kind}", "role": "list"})
-    for clause in clauses:
-        listing.append(clause_item(clause))
-    return listing
-
-
-def clause_item(clause: Clause) -> etree._Element:
-    item = _el("li", {"id": clause.eid, "class": f"clause {clause.kind.value}"})
-    link = _sub(item, "a", {"class": "clause-label", "href": f"#{clause.eid}", "aria-label": clause.spoken_label})
-    if clause.label:
-        link.text = clause.label
-    link.tail = " "
-    text = _sub(item, "span", {"class": "clause-text"})
-    append_inlines(text, clause.content)
-    if clause.points:
-        item.append(clause_list(clause.points, "points"))
-    return item
-
-
-def notes_element(document: Document, w: dict[str, str]) -> etree._Element:
-    element = _el(
-        "section", {"id": NOTES, "class": "notes", "aria-labelledby": heading_eid(NOTES), "role": "doc-endnotes"}
-    )
-    _sub(element, "h2", id=heading_eid(NOTES)).text = w["notes"]
-    listing = _sub(element, "ol", {"class": "notes-list", "role": "list"})
-    for note in document.footnotes:
-        item = _sub(listing, "li", id=note.eid)
-        number = _sub(item, "span", {"class": "note-number"})
-        number.text, number.tail = f"{note.number}.", " "
-        text = _sub(item, "span", {"class": "note-text"})
-        append_inlines(text, note.content)
-        back = _sub(
-            item, "a", {"class": "note-back", "href": f"#{footnote_ref_eid(note.number)}", "role": "doc-backlink"}
-        )
-        _sub(back, "span", {"aria-hidden": "true"}).text = "↩"
-        _sub(back, "span", {"class": "visually-hidden"}).text = f"{w['back_to_call']} {note.number}"
+    back = sub(element, "p", {"class": "back"})
+    sub(back, "a", href=f"#{heading_eid(CONTENTS)}").text = w["back"]
     return element
 
 
 def footer_element(document: Document, options: Options, w: dict[str, str]) -> etree._Element:
     meta = document.metadata
-    footer = _el("footer")
-    _sub(footer, "h2", id=heading_eid(ABOUT)).text = w["about"]
+    footer = el("footer")
+    sub(footer, "h2", id=heading_eid(ABOUT)).text = w["about"]
     procedure = f", {w['procedure'].lower()} {meta.procedure}" if meta.procedure else ""
-    _sub(footer, "p").text = f"{meta.doc_type} {meta.reference}{procedure}, {meta.issued_by}."
+    sub(footer, "p").text = f"{meta.doc_type} {meta.reference}{procedure}, {meta.issued_by}."
     editions = [name for name in options.formats if name in EDITION_LINKS]
     if editions:
-        _sub(footer, "h3").text = w["formats"]
-        listing = _sub(footer, "ul", {"class": "editions"})
+        sub(footer, "h3").text = w["formats"]
+        listing = sub(footer, "ul", {"class": "editions"})
         for name in editions:
             suffix, key, mime = EDITION_LINKS[name]
-            _sub(_sub(listing, "li"), "a", href=f"{document.name}{suffix}", type=mime).text = w[key]
+            sub(sub(listing, "li"), "a", href=f"{document.name}{suffix}", type=mime).text = w[key]
     return footer
-
-
-def append_inlines(parent: etree._Element, content: tuple[Inline, ...]) -> None:
-    """Append inline content to ``parent``, text and tails in order."""
-    for node in content:
-        match node:
-            case Text(text=text):
-                _append_text(parent, text)
-            case Emphasis(children=children):
-                append_inlines(_sub(parent, "em"), children)
-            case Strong(children=children):
-                append_inlines(_sub(parent, "strong"), children)
-            case Link(href=href, children=children):
-                append_inlines(_sub(parent, "a", href=href), children)
-            case FootnoteRef(number=number, eid=eid, note_eid=note_eid):
-                sup = _sub(parent, "sup")
-                _sub(
-                    sup, "a", {"id": eid, "href": f"#{note_eid}", "class": "noteref", "role": "doc-noteref"}
-                ).text = str(number)
 
 
 def _procedure(meta: Metadata) -> str:
     """ " (2022/2700(RSP))" after the reference, or "" for a document without a procedure."""
     return f" ({meta.procedure})" if meta.procedure else ""
-
-
-def _append_text(parent: etree._Element, text: str) -> None:
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
-def _el(tag: str, attrs: dict[str, str] | None = None, **more: str) -> html.HtmlElement:
-    element = html.Element(tag, {**(attrs or {}), **more})
-    return element
-
-
-def _sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None, **more: str) -> html.HtmlElement:
-    element = _el(tag, attrs, **more)
-    parent.append(element)
-    return element
 
 
 # --- print flavour: the page the PDF editions are rendered from --------------------------------------------------
@@ -354,42 +250,42 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     """
     meta = document.metadata
     w = words(document)
-    root = _el("html", lang=meta.language, dir=pack(document).dir)
-    head = _sub(root, "head")
-    _sub(head, "meta", charset="utf-8")
-    _sub(head, "title").text = document_title(document)
-    _sub(head, "meta", name="description", content=f"{meta.doc_type} {meta.reference}{_procedure(meta)}")
-    _sub(head, "meta", name="author", content=meta.issued_by)
+    root = el("html", lang=meta.language, dir=pack(document).dir)
+    head = sub(root, "head")
+    sub(head, "meta", charset="utf-8")
+    sub(head, "title").text = document_title(document)
+    sub(head, "meta", name="description", content=f"{meta.doc_type} {meta.reference}{_procedure(meta)}")
+    sub(head, "meta", name="author", content=meta.issued_by)
     if meta.date:
-        _sub(head, "meta", name="dcterms.created", content=meta.date)
+        sub(head, "meta", name="dcterms.created", content=meta.date)
     css = theme_css(options, "print")
     if flavour != "print":
         css += "\n" + theme_css(options, flavour)
     css += "\n" + page_css(document)
-    _sub(head, "style").text = "\n" + css
+    sub(head, "style").text = "\n" + css
 
-    body = _sub(root, "body", {"class": flavour})
-    _sub(body, "p", {"class": "doc-type", "id": PREFACE}).text = f"{meta.doc_type} · {meta.issued_by}"
-    _sub(body, "p", {"class": "reference"}).text = meta.reference
-    _sub(body, "h1").text = meta.title
+    body = sub(root, "body", {"class": flavour})
+    sub(body, "p", {"class": "doc-type", "id": PREFACE}).text = f"{meta.doc_type} · {meta.issued_by}"
+    sub(body, "p", {"class": "reference"}).text = meta.reference
+    sub(body, "h1").text = meta.title
     if meta.procedure:
-        _sub(body, "p", {"class": "procedure"}).text = f"({meta.procedure})"
-    formula = _sub(body, "p", {"class": "formula", "id": PREAMBLE})
-    _sub(formula, "span", id=FORMULA).text = document.formula
+        sub(body, "p", {"class": "procedure"}).text = f"({meta.procedure})"
+    formula = sub(body, "p", {"class": "formula", "id": PREAMBLE})
+    sub(formula, "span", id=FORMULA).text = document.formula
     for section in document.sections:
-        _sub(body, "h2", id=section.eid).text = section_heading(document, section.kind)
+        sub(body, "h2", id=section.eid).text = section_heading(document, section.kind)
         for subheading, clauses in section.groups():
             if subheading is not None:
-                heading = _sub(body, subheading_tag(subheading), {"id": subheading.eid, "class": "subheading"})
+                heading = sub(body, subheading_tag(subheading), {"id": subheading.eid, "class": "subheading"})
                 append_inlines(heading, subheading.content)
             for clause in clauses:
                 for element in print_clause(clause, headed=subheading.level if subheading else 0):
                     body.append(element)
     if document.footnotes:
-        _sub(body, "h2", {"id": NOTES, "class": "notes"}).text = w["notes"]
+        sub(body, "h2", {"id": NOTES, "class": "notes"}).text = w["notes"]
         for note in document.footnotes:
-            item = _sub(body, "p", {"class": "note", "id": note.eid})
-            back = _sub(item, "a", {"class": "note-number", "href": f"#{footnote_ref_eid(note.number)}"})
+            item = sub(body, "p", {"class": "note", "id": note.eid})
+            back = sub(item, "a", {"class": "note-number", "href": f"#{footnote_ref_eid(note.number)}"})
             back.text, back.tail = f"{note.number}.", " "
             append_inlines(item, note.content)
             _keep_compounds(item)
@@ -403,8 +299,8 @@ def print_clause(clause: Clause, depth: int = 0, headed: int = 0) -> list[etree.
     PDF's outline (classes ``headed-1``, ``headed-2``).
     """
     classes = f"clause {clause.kind.value} depth-{depth}" + (f" headed-{headed}" if headed else "")
-    element = _el("p", {"id": clause.eid, "class": classes, "data-label": clause.spoken_label})
-    label = _sub(element, "span", {"class": "label"})
+    element = el("p", {"id": clause.eid, "class": classes, "data-label": clause.spoken_label})
+    label = sub(element, "span", {"class": "label"})
     label.text, label.tail = clause.label or DASH, " "
     append_inlines(element, clause.content)
     _keep_compounds(element)
@@ -431,7 +327,7 @@ def _split_compounds(parent: etree._Element, text: str | None, index: int) -> st
     pieces = _COMPOUND.split(text)
     compounds = _COMPOUND.findall(text)
     for offset, (compound, tail) in enumerate(zip(compounds, pieces[1:], strict=True)):
-        span = _el("span", {"class": "nw"})
+        span = el("span", {"class": "nw"})
         span.text, span.tail = compound, tail
         parent.insert(index + offset, span)
     return pieces[0]
