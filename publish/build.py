@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
-from publish import manifest, reader
+from publish import formats, manifest, reader
 from publish.errors import EditionError, PublishError
 from publish.model import Document
-from publish.writers import EDITIONS, WRITERS, get_writer
+from publish.writers import EDITIONS, MODULES, WRITERS, get_writer
 from publish.writers.shared import Options
 
 progress = logging.getLogger("publish.progress")
@@ -36,7 +38,8 @@ def build(
     names = tuple(formats) or tuple(WRITERS)
     writers = [(name, get_writer(name)) for name in names]
     documents: list[Document] = [reader.read(path) for path in sources]
-    options = replace(options or Options.from_environ(), formats=EDITIONS)
+    options = options or Options.from_environ()
+    options = replace(options, formats=EDITIONS, speech_cache=options.speech_cache or out / ".cache" / "speech")
     written: list[Path] = []
     failures: list[tuple[str, EditionError]] = []
     for number, document in enumerate(documents, 1):
@@ -45,7 +48,9 @@ def build(
         document_options = options
         for name, write in writers:
             try:
-                paths = write(document, out_dir, document_options)
+                with ExitStack() as scratch:
+                    provided = _provide(name, document, out_dir, document_options, scratch)
+                    paths = write(document, out_dir, replace(document_options, provided=provided))
             except EditionError as error:
                 progress.info("[%d/%d] %s: %s: failed: %s", number, len(documents), document.name, name, error)
                 failures.append((f"{document.name}: {name}", error))
@@ -57,6 +62,35 @@ def build(
     if failures:
         raise _build_error(failures)
     return written
+
+
+def _provide(
+    name: str, document: Document, out_dir: Path, options: Options, scratch: ExitStack
+) -> tuple[tuple[str, Path], ...]:
+    """Make sure writer ``name`` finds the facts of every edition it needs (its ``NEEDS``): those recorded in
+    ``out_dir`` when they can serve, else the facts of the edition made now in a scratch folder that lives as long
+    as ``scratch`` (nothing of it is kept: ``--to epub`` alone gives the bytes of a full build). An edition that
+    could not be made in this build is not made again: the writer goes without it.
+
+    Return the (edition, folder) pairs of the scratch folders.
+    """
+    provided: list[tuple[str, Path]] = []
+    for edition in getattr(MODULES[name], "NEEDS", ()):
+        if edition in options.failed:
+            continue
+        provider = MODULES[formats.BY_EDITION[edition].writer]
+        problem = provider.stale(document, out_dir, options, manifest.edition(out_dir, edition))
+        if problem is None:
+            continue
+        progress.info(
+            "%s: %s: %s: the %s writer makes it in a scratch folder (not kept)", document.name, name, problem, edition
+        )
+        folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix=f"publish-{edition}-"))) / document.name
+        manifest.start(document, folder)
+        chosen = (edition,) if edition in getattr(provider, "EDITIONS", ()) else ()
+        provider.write(document, folder, replace(options, editions=chosen))
+        provided.append((edition, folder))
+    return tuple(provided)
 
 
 def _build_error(failures: Sequence[tuple[str, EditionError]]) -> BuildError:

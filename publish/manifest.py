@@ -4,8 +4,10 @@ The build writes the model's part first (anchor, kind, labels, source line);
 then each writer records its own facts under its name with :func:`record`,
 e.g. the PDF writer ``{"pdf": {"page": 3}}`` per clause and
 ``{"pdf": {"file": …, "pages": 5}}`` for the edition. Writers that need another
-format's facts (the EPUB page list follows the PDF's pages) read them with
-:func:`load`; the manifest is the one seam between formats.
+format's facts (the EPUB page list follows the PDF's pages, its media overlays
+the audio edition's times) read them with :func:`edition`; the manifest is the
+one seam between formats, and the facts one writer publishes for another have
+the shapes typed below (:class:`PdfFacts`, :class:`AudioFacts`).
 
 Writers of one document may run at once (``make -j`` builds its formats in
 separate processes), so :func:`start` and :func:`record` hold an exclusive
@@ -21,7 +23,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from publish.model import Document
 from publish.outputs import write_atomic
@@ -29,6 +31,42 @@ from publish.outputs import write_atomic
 NAME = "anchors.json"
 #: Bumped when the manifest's shape changes.
 VERSION = 1
+
+
+class PageStartFacts(TypedDict):
+    """Where a printed page starts: at anchor ``eid``, or inside it when ``continues``."""
+
+    page: int
+    eid: str
+    continues: NotRequired[bool]
+
+
+class PdfFacts(TypedDict):
+    """A PDF edition (``editions.pdf``, ``editions.pdf-large``): its file, its pages, where each page starts."""
+
+    file: str
+    pages: int
+    page_starts: list[PageStartFacts]
+
+
+class AudioUnitFacts(TypedDict):
+    """One spoken unit of the audio edition: its anchor and when it is heard, in seconds."""
+
+    id: str
+    start: float
+    end: float
+
+
+class AudioFacts(TypedDict):
+    """The audio edition (``editions.audio``): its MP3 and captions, length, who speaks, and every unit's times."""
+
+    file: str
+    vtt: str
+    duration: float
+    voice: str
+    rate: int
+    espeak_ng: str
+    units: list[AudioUnitFacts]
 
 
 def manifest(document: Document) -> dict[str, Any]:
@@ -89,6 +127,12 @@ def record(
             if clauses and clause["eid"] in clauses:
                 clause[fmt] = dict(clauses[clause["eid"]])
         return _write(out_dir, data)
+
+
+def edition(out_dir: Path, name: str) -> Any:
+    """The facts edition ``name`` recorded in ``out_dir`` (:class:`PdfFacts` for ``pdf``, :class:`AudioFacts` for
+    ``audio``), or ``None`` when it has recorded none."""
+    return load(out_dir).get("editions", {}).get(name)
 
 
 def load(out_dir: Path) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from publish.check.audio import ffprobe_chapters
 from publish.check.epub import check_package
 from publish.check.epuboverlay import clock_ms
 from publish.writers import epuboverlay
-from publish.writers.epuboverlay import ACTIVE_CLASS, clock, stale
+from publish.writers.audio import stale
+from publish.writers.epuboverlay import ACTIVE_CLASS, clock
 from publish.writers.shared import Options
 
 SMIL_NS = {"s": "http://www.w3.org/ns/SMIL"}
@@ -199,7 +200,7 @@ def test_an_edited_clause_is_not_narrated_by_the_stale_audio_edition(tmp_path, c
     source.write_text(SMALL.replace("Calls for one thing", "Calls for one other thing"), encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="publish.progress"):
         build([source], out, ("epub",))
-    assert "speaks an earlier text: the audio writer speaks the narration" in caplog.text
+    assert "speaks an earlier text: the audio writer makes it in a scratch folder (not kept)" in caplog.text
     assert "speaking 1 of" in caplog.text
     assert (out / "small" / "small.mp3").read_bytes() == recorded
     package = Package(out / "small" / "small.epub")
@@ -220,7 +221,7 @@ def test_the_recorded_narration_is_used_when_it_speaks_the_text_as_asked(built, 
     assert stale(seed, folder, Options(), None) == "no narration in the manifest"
     (folder / facts["vtt"]).unlink()
     assert stale(seed, folder, Options(), facts) == "the audio edition's vtt is missing"
-    narration = epuboverlay.narration(seed, built / "B9-0311-2022", Options())
+    narration = epuboverlay.narration(built / "B9-0311-2022", manifest.edition(built / "B9-0311-2022", "audio"))
     assert narration.mp3 == (built / "B9-0311-2022" / "B9-0311-2022.mp3").read_bytes()
 
 

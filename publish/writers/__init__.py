@@ -1,7 +1,12 @@
 """The writers, one module per format, registered by name.
 
 A writer module has ``NAME`` and ``write(document, out_dir, options) -> list[Path]``;
-it reads anchors and labels from the model and never parses the source.
+it reads anchors and labels from the model and never parses the source. A writer
+that is made with another edition's facts lists it in ``NEEDS`` (the EPUB: the PDF's
+pages, the audio edition's narration); a writer whose facts others need has
+``stale(document, out_dir, options, facts)``, saying why its recorded facts cannot
+serve (``None`` when they can). The build provides the facts (:mod:`publish.build`):
+writers never call each other.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ _MODULES: tuple[ModuleType, ...] = (html, pdf, audio, epub)
 
 #: Every writer by name, in the order a full build runs them.
 WRITERS: dict[str, Writer] = {module.NAME: module.write for module in _MODULES}
+
+#: Every writer module by name: its ``NEEDS`` and ``stale``.
+MODULES: dict[str, ModuleType] = {module.NAME: module for module in _MODULES}
 
 #: The editions the writers make, by name: a writer makes one (its ``NAME``) or lists its ``EDITIONS``.
 EDITIONS: tuple[str, ...] = tuple(name for module in _MODULES for name in getattr(module, "EDITIONS", (module.NAME,)))

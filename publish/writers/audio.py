@@ -13,6 +13,7 @@ from which the EPUB's media overlays are built.
 
 from __future__ import annotations
 
+import html as htmlib
 import itertools
 import os
 from pathlib import Path
@@ -58,6 +59,41 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     vtt_path = write_atomic(output_path(document, out_dir, VTT_SUFFIX), webvtt(timeline, note))
     _record(document, out_dir, timeline, voice, engine, mp3_path, vtt_path)
     return [mp3_path, vtt_path]
+
+
+def stale(document: Document, out_dir: Path, options: Options, facts: manifest.AudioFacts | None) -> str | None:
+    """Why the narration recorded in ``out_dir`` cannot be used for ``document`` with ``options`` (the EPUB's media
+    overlays); ``None`` when it can.
+
+    It can when its files exist, it has the document's units in order, was spoken in the voice and at the rate
+    asked for, and its captions (the WebVTT written with the MP3) are the text each unit speaks now.
+    """
+    if not facts:
+        return "no narration in the manifest"
+    voice = options.voice or pack(document).voice
+    if (facts.get("voice"), facts.get("rate")) != (voice, options.rate):
+        return f"the recorded narration is voice {facts.get('voice')} at {facts.get('rate')} words per minute"
+    for key in ("file", "vtt"):
+        if not (out_dir / str(facts.get(key, ""))).is_file():
+            return f"the audio edition's {key} is missing"
+    units = spoken_units(document)
+    if [unit["id"] for unit in facts.get("units", ())] != [unit.id for unit in units]:
+        return "the recorded narration has other units"
+    captions = _cue_texts((out_dir / facts["vtt"]).read_text(encoding="utf-8"))
+    if captions != {unit.id: " ".join(unit.caption.split()) for unit in units}:
+        return "the recorded narration speaks an earlier text"
+    return None
+
+
+def _cue_texts(vtt: str) -> dict[str, str]:
+    """Each cue's text by its identifier, from this writer's own WebVTT (blocks of identifier, timing line, text;
+    notes have no timing line)."""
+    cues: dict[str, str] = {}
+    for block in vtt.replace("\r\n", "\n").split("\n\n"):
+        lines = block.strip("\n").split("\n")
+        if len(lines) >= 3 and "-->" in lines[1]:
+            cues[lines[0]] = htmlib.unescape(" ".join(" ".join(lines[2:]).split()))
+    return cues
 
 
 def speech_cache(options: Options, out_dir: Path) -> Path:
@@ -130,9 +166,11 @@ def _record(
     mp3: Path,
     vtt: Path,
 ) -> None:
-    units = [{"id": u.id, "start": u.start / 1000, "end": u.end / 1000} for u in timeline.units]
+    units: list[manifest.AudioUnitFacts] = [
+        {"id": u.id, "start": u.start / 1000, "end": u.end / 1000} for u in timeline.units
+    ]
     clauses = {c.eid for c in document.iter_clauses()}
-    facts = {
+    facts: manifest.AudioFacts = {
         "file": mp3.name,
         "vtt": vtt.name,
         "duration": timeline.duration / 1000,

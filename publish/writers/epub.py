@@ -3,17 +3,18 @@
 One XHTML content document holds the resolution with the same anchors as the
 HTML edition (``text.xhtml#para_3``); ``nav.xhtml`` has a table of contents down
 to every point, landmarks and a page list whose markers follow the standard PDF
-edition's pages: read from ``anchors.json`` when the PDF writer has recorded
-them, else laid out by the PDF writer (without writing the PDF). The package
+edition's pages, as the PDF writer recorded them in ``anchors.json`` (the build
+has it lay the edition out in a scratch folder when they are missing). The package
 carries the EPUB Accessibility 1.1 metadata. Media overlays
 (:mod:`publish.writers.epuboverlay`) read the content document aloud with the
 audio edition's narration, one SMIL ``<par>`` per spoken unit, highlighting each
 unit while it is heard; a build without a current narration in the manifest
-(``--to epub`` alone) has the audio writer speak it, so the EPUB is always the
-same, with overlays (or, when the audio edition could not be made in this build, without them,
-claiming no auditory access). Two builds of one source are byte-identical: the
-identifier is derived from the reference, the dates from ``SOURCE_DATE_EPOCH`` or
-the source (see :func:`modified`), and the ZIP entries have fixed times and order.
+(``--to epub`` alone) has the audio writer speak it into a scratch folder first
+(:data:`NEEDS`, :mod:`publish.build`), so the EPUB is always the same, with
+overlays (or, when the audio edition could not be made in this build, without
+them, claiming no auditory access). Two builds of one source are byte-identical:
+the identifier is derived from the reference, the dates from ``SOURCE_DATE_EPOCH``
+or the source (see :func:`modified`), and the ZIP entries have fixed times and order.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from ebooklib import epub
 
@@ -32,7 +32,7 @@ from publish import formats, manifest
 from publish.errors import PublishError
 from publish.model import ClauseKind, Document, Metadata
 from publish.outputs import write_atomic
-from publish.writers import audio, epuboverlay, pdf
+from publish.writers import epuboverlay
 from publish.writers.epuboverlay import SMIL, SMIL_ID, Narration
 from publish.writers.epubparts import (
     CONTENT,
@@ -55,17 +55,25 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 #: Namespace of the identifiers: ``urn:uuid:`` + UUID 5 of ``urn:publish:<reference>:<language>``.
 ID_NAMESPACE = uuid.NAMESPACE_URL
 
+#: The editions whose facts the EPUB is made with: the PDF's page starts, the audio edition's narration. The build
+#: provides them (:mod:`publish.build`), from the document's folder or, when stale there, a scratch folder.
+NEEDS = (formats.PDF.edition, formats.AUDIO.edition)
+
 progress = logging.getLogger("publish.progress")
 
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     """Write ``<out_dir>/<name>.epub`` and record the edition and each clause's place in the manifest."""
-    pages = page_starts(manifest.load(out_dir)) or pdf_page_starts(document, options)
-    if audio.NAME in options.failed:
-        narration = None
+    pdf = formats.PDF.edition
+    pages = page_starts(manifest.edition(options.facts_folder(pdf, out_dir), pdf))
+    narration = None
+    audio = formats.AUDIO.edition
+    if audio in options.failed:
         progress.info("%s: epub: without media overlays, as the audio edition could not be made", document.name)
+    elif facts := manifest.edition(folder := options.facts_folder(audio, out_dir), audio):
+        narration = epuboverlay.narration(folder, facts)
     else:
-        narration = epuboverlay.narration(document, out_dir, options)
+        progress.info("%s: epub: without media overlays, as no narration is recorded", document.name)
     when = modified(document.metadata, options.source_date_epoch)
     path = write_atomic(output_path(document, out_dir, SUFFIX), render(document, options, pages, when, narration))
     facts = {
@@ -212,9 +220,9 @@ def modified(meta: Metadata, epoch: int | None = None) -> datetime:
     return datetime(int(next(g for g in year.groups() if g)) if year else 1980, 1, 1, tzinfo=UTC)
 
 
-def page_starts(data: Mapping[str, Any]) -> list[PageStart]:
-    """Where each page of the PDF edition starts, from the manifest's ``editions.pdf.page_starts`` (none: ``[]``)."""
-    pdf = data.get("editions", {}).get("pdf", {})
+def page_starts(pdf: manifest.PdfFacts | None) -> list[PageStart]:
+    """Where each page of the PDF edition starts, from its recorded facts (none: ``[]``)."""
+    pdf = pdf or {"file": "", "pages": 0, "page_starts": []}
     starts = [
         PageStart(int(entry["page"]), str(entry["eid"]), bool(entry.get("continues", False)))
         for entry in pdf.get("page_starts", ())
@@ -226,13 +234,6 @@ def page_starts(data: Mapping[str, Any]) -> list[PageStart]:
             f" do not give one start for each of its {pdf.get('pages')} pages"
         )
     return sorted(starts, key=lambda start: start.page)
-
-
-def pdf_page_starts(document: Document, options: Options) -> list[PageStart]:
-    """The standard PDF edition's page starts, laid out by the PDF writer, for builds that do not run it."""
-    rendered = pdf.render(document, options)
-    progress.info("%s: epub: no PDF facts in the manifest: page list from the PDF writer's layout", document.name)
-    return page_starts({"editions": {"pdf": {"pages": rendered.pages, "page_starts": rendered.page_starts}}})
 
 
 def _stamp(when: datetime) -> str:

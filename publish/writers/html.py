@@ -112,7 +112,7 @@ def page(document: Document, options: Options) -> html.HtmlElement:
         body.append(versions_element(document, w))
     body.append(contents_element(document, w))
     main = sub(body, "main", id=MAIN, tabindex="-1")
-    preamble = sub(main, "div", id="preamble")
+    preamble = sub(main, "div", id=PREAMBLE)
     sub(preamble, "p", {"class": "formula", "id": FORMULA}).text = document.formula
     for section in document.sections:
         target = main if section.eid == "body" else preamble

@@ -52,7 +52,7 @@ class Rendered:
     #: Page (1-based) on which each anchor of the print page starts.
     anchor_pages: dict[str, int]
     #: For each page, the first element anchor that starts on it (or the one it continues).
-    page_starts: list[dict[str, Any]]
+    page_starts: list[manifest.PageStartFacts]
 
     @property
     def pages(self) -> int:
@@ -68,11 +68,18 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     for edition in (e for e in (STANDARD, LARGE_PRINT) if not options.editions or e.name in options.editions):
         rendered = render(document, options, edition.flavour)
         path = write_atomic(output_path(document, out_dir, edition.suffix), rendered.pdf)
-        facts = {"file": path.name, "pages": rendered.pages, "page_starts": rendered.page_starts}
+        facts: manifest.PdfFacts = {"file": path.name, "pages": rendered.pages, "page_starts": rendered.page_starts}
         clauses = {c.eid: {"page": rendered.anchor_pages[c.eid]} for c in document.iter_clauses()}
         manifest.record(out_dir, edition.name, facts, clauses)
         paths.append(path)
     return paths
+
+
+def stale(document: Document, out_dir: Path, options: Options, facts: manifest.PdfFacts | None) -> str | None:
+    """Why the standard edition's recorded facts cannot give another writer its pages (the EPUB's page list), or
+    ``None`` when they can: they are recorded, with a start for each page. The build then lays the edition out in a
+    scratch folder (:mod:`publish.build`)."""
+    return None if facts and facts.get("page_starts") else "no PDF facts in the manifest"
 
 
 def render(document: Document, options: Options, flavour: str = STANDARD.flavour) -> Rendered:
@@ -123,12 +130,12 @@ def element_anchors(document: Document) -> list[str]:
     return anchors
 
 
-def page_starts(anchors: list[str], anchor_pages: dict[str, int], pages: int) -> list[dict[str, Any]]:
+def page_starts(anchors: list[str], anchor_pages: dict[str, int], pages: int) -> list[manifest.PageStartFacts]:
     """For each page, the first of ``anchors`` that starts on it, or the one still running with ``continues``."""
     first: dict[int, str] = {}
     for anchor in anchors:
         first.setdefault(anchor_pages[anchor], anchor)
-    starts: list[dict[str, Any]] = []
+    starts: list[manifest.PageStartFacts] = []
     running = anchors[0]
     for number in range(1, pages + 1):
         if number in first:

@@ -48,6 +48,9 @@ class Options:
     #: Writers (by name) whose edition of this document could not be made in this build: a writer that would use
     #: it goes without (the EPUB's media overlays without the audio edition).
     failed: tuple[str, ...] = ()
+    #: Where the facts of an edition a writer needs (its ``NEEDS``) were recorded when not in the document's folder:
+    #: (edition, folder) pairs, the scratch folders of editions the build made only for their facts.
+    provided: tuple[tuple[str, Path], ...] = ()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None, **given: Any) -> Options:
@@ -67,6 +70,10 @@ class Options:
                 raise PublishError(f"SOURCE_DATE_EPOCH is not a number of seconds: '{epoch}'")
             given["source_date_epoch"] = int(epoch)
         return cls(**given)
+
+    def facts_folder(self, edition: str, out_dir: Path) -> Path:
+        """The folder whose manifest holds ``edition``'s facts for the document built in ``out_dir``."""
+        return dict(self.provided).get(edition, out_dir)
 
 
 def words(document: Document) -> dict[str, str]:
