@@ -1,4 +1,5 @@
-# publish: `make` builds every format of every source into build/; `make test` runs the whole suite.
+# publish: `make` builds every format of every source into build/; `make test` runs the whole suite, `make test-fast`
+# in under a minute the tests that need no full build, browser, Java, Node.js or speech.
 # Both set up what they need first: a .venv with the Python dependencies, node_modules for the
 # JavaScript validators, and (for the tests) Debian packages, installed with apt-get when run as root.
 #
@@ -16,6 +17,8 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 SOURCES := $(wildcard sources/*.md)
+SEED    := sources/B9-0311-2022.md
+OTHER_SOURCES := $(filter-out $(SEED),$(SOURCES))
 PUBLISH := $(BIN)/publish
 # Debian packages the build needs: Pango for WeasyPrint (PDF editions). No font package: the print themes ship their
 # fonts (themes/fonts/) and WeasyPrint uses no other.
@@ -40,7 +43,7 @@ epub_files  = $(OUT)/$(1)/$(1).epub
 FORMATS := html pdf audio epub
 $(foreach f,$(FORMATS),$(eval $(f)_outputs := $(foreach d,$(DOCS),$(call $(f)_files,$(d)))))
 
-.PHONY: all build html pdf epub audio test lint bench check-python setup setup-test clean distclean \
+.PHONY: all build html pdf epub audio test test-fast lint bench check-python setup setup-test clean distclean \
 	.debian-test-packages
 
 all: build
@@ -72,11 +75,18 @@ $(OUT)/%.mp3 $(OUT)/%.vtt: $(SOURCE_OF) $(CODE)
 $(OUT)/%.epub: $(SOURCE_OF) $(THEME_epub) $(CODE) $(OUT)/%.pdf $(OUT)/%.mp3 $(OUT)/%.vtt
 	$(PUBLISH) build --to epub -o $(OUT) $<
 
-test: setup-test
-	$(BIN)/ruff check publish tests
-	$(BIN)/ruff format --check publish tests
-	$(BIN)/pytest
-	$(MAKE) --no-print-directory check
+# pytest runs as `python -m pytest`, so the tests import this checkout's package even from a .venv another checkout
+# installed (a git worktree's). The suite runs `publish check` on the seed (tests/test_check_command.py); `make check`
+# adds the other committed sources, the language versions with their switcher, as `make` builds them.
+test: setup-test lint
+	$(BIN)/python -m pytest --durations=15
+	$(if $(OTHER_SOURCES),$(MAKE) --no-print-directory check SOURCES="$(OTHER_SOURCES)")
+
+# The tests of pyproject.toml's markers that need none of these (pdftotext reads the PDFs' words back in some).
+FAST_TESTS := not (build or browser or jvm or node or speech)
+test-fast: lint
+	@scripts/debian-packages pdftotext:poppler-utils
+	$(BIN)/python -m pytest -m "$(FAST_TESTS)"
 
 # Read every built document back, compare each format with its source and run every validator once per batch;
 # writes build/<document>/report.html and report.json, and fails when anything does.

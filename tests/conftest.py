@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository's paths, a small valid source, and the seed built once per session."""
+"""Shared fixtures: the repository's paths, a small valid source, and the seed built once per session; the markers
+a test gets from the fixtures it uses."""
 
 from __future__ import annotations
 
@@ -104,6 +105,25 @@ def built(tmp_path_factory: pytest.TempPathFactory, small_source: Path, subheade
     out = tmp_path_factory.mktemp("build")
     build([SEED_SOURCE, small_source, subheaded_source], out)
     return out
+
+
+#: The markers (declared in pyproject.toml) a test gets from a fixture it uses, directly or through another fixture:
+#: the fixture needs what they name, so its tests cannot forget them. A test module may add its own fixtures in a
+#: ``FIXTURE_MARKERS`` dict of the same shape; what a test needs in its own body it is marked for where it is defined.
+FIXTURE_MARKERS: dict[str, tuple[str, ...]] = {
+    "built": ("build",),  # every format of three documents, the audio spoken
+    "browser": ("browser",),  # a headless Chromium (test_check_html's waits for the Nu Html Checker, below)
+    "vnu": ("jvm",),  # test_check_html: the Nu Html Checker run in the background
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with what the fixtures it uses need (:data:`FIXTURE_MARKERS`, and its module's)."""
+    for item in items:
+        fixtures = FIXTURE_MARKERS | getattr(getattr(item, "module", None), "FIXTURE_MARKERS", {})
+        needed = {marker for name in getattr(item, "fixturenames", ()) for marker in fixtures.get(name, ())}
+        for marker in sorted(needed - {mark.name for mark in item.iter_markers()}):
+            item.add_marker(marker)
 
 
 def seed_words() -> list[str]:

@@ -173,6 +173,7 @@ def test_the_tables_of_contents_nest_one_per_part(seed, seed_dir):
         assert toc.child_element_ids == [f"{section.eid}-heading", *[c.eid for t in section.clauses for c in t.walk()]]
 
 
+@pytest.mark.speech
 def test_a_part_of_more_than_255_units_is_split_into_tables_of_contents(tmp_path):
     """ID3v2 counts a CTOC's children in one byte: 300 paragraphs make two CTOCs, and the gate reads them through."""
     paragraphs = "\n\n".join(f"{n}. Calls for measure {n};" for n in range(1, 301))
@@ -306,6 +307,7 @@ def _cached(cache: Path) -> set[Path]:
     return set(cache.rglob("*.wav"))
 
 
+@pytest.mark.speech
 def test_editing_one_clause_respeaks_exactly_that_unit(tmp_path, session_cache, small, caplog):
     source = tmp_path / "small.md"
     source.write_text(SMALL.replace("3. Instructs its President", "3. Instructs its President today"), "utf-8")
@@ -323,6 +325,7 @@ def test_editing_one_clause_respeaks_exactly_that_unit(tmp_path, session_cache, 
     assert check.gate(*_files(tmp_path / "out" / "small", "small"), *expected_units(edited)) == []
 
 
+@pytest.mark.speech
 def test_a_rebuild_from_the_cache_is_byte_identical(tmp_path, session_cache, seed_dir, caplog):
     before = _cached(session_cache)
     with caplog.at_level(logging.INFO, logger="publish.progress"):
@@ -336,6 +339,7 @@ def test_a_rebuild_from_the_cache_is_byte_identical(tmp_path, session_cache, see
     assert fresh["editions"]["audio"] == old["editions"]["audio"]
 
 
+@pytest.mark.speech
 def test_a_damaged_segment_is_encoded_again(tmp_path, small_source, small_dir):
     cache = tmp_path / "cache"
     build([small_source], tmp_path / "first", ["audio"], Options(speech_cache=cache))
@@ -347,6 +351,7 @@ def test_a_damaged_segment_is_encoded_again(tmp_path, small_source, small_dir):
     assert (tmp_path / "second" / "small" / "small.mp3").read_bytes() == (small_dir / "small.mp3").read_bytes()
 
 
+@pytest.mark.speech
 def test_encoding_a_segment_leaves_another_builds_temporary_file_alone(tmp_path, session_cache):
     """Builds of several documents share the cache (make -j) and may encode the same heading at once."""
     wav = tmp_path / next(session_cache.rglob("*.wav")).name
@@ -359,12 +364,14 @@ def test_encoding_a_segment_leaves_another_builds_temporary_file_alone(tmp_path,
     assert audioparts.load_segment(path) == segment
 
 
+@pytest.mark.speech
 def test_speaking_afresh_gives_the_same_bytes(tmp_path, small_source, small_dir):
     """Each unit is spoken in a fresh process, so a cold cache speaks every unit exactly as before."""
     build([small_source], tmp_path, ["audio"], Options(speech_cache=tmp_path / "cache"))
     assert (tmp_path / "small" / "small.mp3").read_bytes() == (small_dir / "small.mp3").read_bytes()
 
 
+@pytest.mark.speech
 def test_the_wheels_espeak_ng_is_the_library_the_speaking_process_maps(tmp_path):
     wavs, report = speech.speak(["Paragraph 1. A test of the engine."], speech.Voice("en", 175), tmp_path)
     wheel = Path(espeakng_loader.get_library_path()).resolve()
@@ -389,6 +396,7 @@ def test_a_wav_that_cannot_be_the_speech_is_refused(tmp_path):
     assert speech.check_wav(short, text, 175).startswith("implausible length 0.10 s")
 
 
+@pytest.mark.speech
 def test_a_refused_wav_is_spoken_again_in_a_new_process(tmp_path, monkeypatch):
     refused: list[Path] = []
     check_wav = speech.check_wav
@@ -406,6 +414,7 @@ def test_a_refused_wav_is_spoken_again_in_a_new_process(tmp_path, monkeypatch):
     assert wavs[0].is_file() and not list(tmp_path.rglob("*.tmp.wav"))
 
 
+@pytest.mark.speech
 def test_a_process_that_overruns_is_killed_and_retried_then_given_up(tmp_path, monkeypatch):
     monkeypatch.setattr(speech, "TIMEOUT", 0.05)
     with pytest.raises(speech.SpeechError, match=f"after {speech.ATTEMPTS} attempts: timed out"):
@@ -413,6 +422,7 @@ def test_a_process_that_overruns_is_killed_and_retried_then_given_up(tmp_path, m
     assert not list(tmp_path.rglob("*.wav"))
 
 
+@pytest.mark.speech
 def test_a_damaged_cache_entry_is_spoken_again(tmp_path):
     text, voice = "Paragraph 4. Cached.", speech.Voice("en", 175)
     (wav,), _ = speech.speak([text], voice, tmp_path)
@@ -423,12 +433,14 @@ def test_a_damaged_cache_entry_is_spoken_again(tmp_path):
     assert again.read_bytes() == good
 
 
+@pytest.mark.speech
 def test_an_unknown_voice_is_an_error_not_a_silent_fallback(tmp_path):
     with pytest.raises(speech.SpeechError, match="refused voice 'no-such-voice'"):
         speech.speak(["Paragraph 1. A test."], speech.Voice("no-such-voice", 175), tmp_path)
     assert not _cached(tmp_path)
 
 
+@pytest.mark.speech
 def test_voice_and_rate_from_the_command_line(tmp_path, small_source, small_dir, capsys):
     out = tmp_path / "out"
     assert (

@@ -40,11 +40,13 @@ def test_build_writes_the_page_and_the_anchor_manifest(tmp_path, capsys):
     assert "B9-0311-2022: html → " in capsys.readouterr().err
 
 
+@pytest.mark.build
 def test_quiet_build_prints_nothing(tmp_path, capsys):
     assert main(["build", "-q", str(SEED_SOURCE), "--out", str(tmp_path)]) == 0
     assert capsys.readouterr() == ("", "")
 
 
+@pytest.mark.build
 def test_bad_source_gives_one_line_error_exit_65_and_leaves_build_untouched(tmp_path, capsys):
     out = tmp_path / "build"
     assert main(["build", "-q", str(SEED_SOURCE), "--out", str(out)]) == 0

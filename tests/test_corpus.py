@@ -21,6 +21,8 @@ CORPUS = ROOT / "tests" / "corpus"
 ROWS = list(csv.DictReader((CORPUS / "counts.tsv").read_text(encoding="utf-8").splitlines(), delimiter="\t"))
 NAMES = [row["file"].removesuffix(".txt") for row in ROWS]
 COUNTED = ("citations", "recitals", "paragraphs", "points", "indents", "subheadings", "footnotes")
+#: ``corpus_build`` is every corpus text built in every format.
+FIXTURE_MARKERS = {"corpus_build": ("build",)}
 
 
 def counts(document: Document) -> dict[str, int]:
@@ -92,6 +94,9 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], 
     return sources, [folder / "build" / source.stem for source in sources]
 
 
+@pytest.mark.browser
+@pytest.mark.jvm
+@pytest.mark.node
 def test_every_text_builds_in_every_format_and_passes_publish_check(corpus_build):
     """Anchors agree in every format, the words round-trip to the HTML, the PDF text, the EPUB and the captions, and
     every validator (axe, Nu, veraPDF, outloud, EPUBCheck, Ace, the audio gate) passes."""

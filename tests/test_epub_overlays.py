@@ -158,6 +158,7 @@ def test_manifest_records_the_overlay_and_each_clauses_par(built):
     )
 
 
+@pytest.mark.browser
 def test_the_active_clause_is_highlighted_but_not_the_points_read_after_it(built, tmp_path):
     """Chromium renders the content document with the active class where a reading system puts it."""
     from playwright.sync_api import sync_playwright
@@ -188,6 +189,7 @@ def test_the_active_clause_is_highlighted_but_not_the_points_read_after_it(built
 # --- where the narration comes from ---------------------------------------------------------------------------------
 
 
+@pytest.mark.speech
 def test_an_edited_clause_is_not_narrated_by_the_stale_audio_edition(tmp_path, caplog):
     """``--to epub`` after a clause changed: the recorded narration speaks the old text, so the audio writer speaks
     the new one (only that unit is new to the speech cache); the audio edition in the folder stays as it was."""

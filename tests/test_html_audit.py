@@ -25,6 +25,7 @@ def seed_page(pages) -> Path:
     return pages[0]
 
 
+@pytest.mark.jvm
 def test_built_pages_pass_axe_in_light_and_dark_and_the_nu_checker(pages, browser):
     assert gate(pages, browser=browser) == []
 
@@ -46,6 +47,7 @@ def _broken(seed_page: Path, tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
+@pytest.mark.jvm
 @pytest.mark.parametrize(
     ("old", "new", "tool", "rule"),
     [

@@ -18,6 +18,8 @@ from publish.writers.audio import spoken_units
 
 TEXTS = sorted((ROOT / "tests" / "fixtures" / "import").glob("*.txt"))
 NAMES = [text.stem for text in TEXTS]
+#: ``editions`` is every imported fixture built in every format.
+FIXTURE_MARKERS = {"editions": ("build",)}
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +47,19 @@ def test_every_fixture_was_built_in_every_format(editions):
         assert expected <= built
 
 
+@pytest.mark.browser
+@pytest.mark.jvm
 def test_imported_html_passes_axe_in_both_schemes_and_the_nu_checker(editions):
     assert [str(f) for f in check_html.gate(_files(editions, ".html"))] == []
 
 
+@pytest.mark.jvm
 def test_imported_pdfs_pass_verapdf_outloud_and_the_structure_checks(editions):
     assert [str(f) for f in check_pdf.gate(_files(editions, ".pdf") + _files(editions, "-large-print.pdf"))] == []
 
 
+@pytest.mark.jvm
+@pytest.mark.node
 def test_imported_epubs_pass_epubcheck_and_ace(editions):
     assert [str(f) for f in check_epub.gate(_files(editions, ".epub"))] == []
 

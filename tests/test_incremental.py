@@ -28,6 +28,8 @@ FORMATS = ("html", "pdf", "audio", "epub")
 FILES = {"html": (".html",), "pdf": (".pdf", "-large-print.pdf"), "audio": (".mp3", ".vtt"), "epub": (".epub",)}
 RECIPE = re.compile(r"publish build --to (\w+)(?: --edition [\w-]+)? -o build sources/(\S+)\.md")
 EDITION_RECIPE = re.compile(r"publish build --to pdf --edition ([\w-]+) -o build sources/(\S+)\.md")
+#: ``tree`` is every format of two documents built by make.
+FIXTURE_MARKERS = {"tree": ("build",)}
 
 
 def make(tree: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -118,6 +120,7 @@ def test_a_change_rebuilds_the_outputs_made_of_it_in_every_document(tree, change
     assert recipes(result.stdout) == {(fmt, doc) for fmt in rebuilt for doc in DOCS}
 
 
+@pytest.mark.build
 def test_a_build_does_not_import_the_checks_so_the_makefile_need_not_depend_on_them(tmp_path, small_source):
     script = (
         "import sys; from publish.cli import main; assert main(sys.argv[1:]) == 0;"

@@ -57,6 +57,7 @@ def test_the_wheel_carries_every_theme_lexicon_and_the_pdf_check(wheel):
     assert themes | lexicons | {"publish/check/verapdf/VeraUA.java"} <= names
 
 
+@pytest.mark.build
 def test_an_installed_wheel_builds_every_format_outside_the_checkout(installed, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     source = tmp_path / "B9-0311-2022.md"

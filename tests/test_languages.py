@@ -97,6 +97,8 @@ def test_each_version_links_the_others_and_check_finds_a_clause_missing_in_one(t
     ]
 
 
+@pytest.mark.browser
+@pytest.mark.jvm
 def test_the_switcher_in_chromium_keeps_the_clause_and_both_pages_pass_axe(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -222,6 +224,7 @@ def test_a_clause_name_without_its_label_is_a_missing_key():
     assert languages.missing(data) == ["formulas", "months", "dates: {day} {month}", "clauses.recital"]
 
 
+@pytest.mark.speech
 def test_a_french_document_is_spoken_and_captioned_in_french(tmp_path):
     source = tmp_path / "petite.md"
     source.write_text(SMALL.replace("language: en", "language: fr"), encoding="utf-8")
@@ -279,6 +282,7 @@ def test_each_language_version_under_sources_is_the_real_text_imported(code):
     assert PARALLEL[code].read_text(encoding="utf-8") == expected
 
 
+@pytest.mark.browser
 def test_the_three_versions_share_their_anchors_and_the_switcher_keeps_the_clause_in_chromium(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -350,6 +354,10 @@ def _build_and_check(tmp_path: Path, rows: list[dict[str, str]]) -> list[run.Out
     return run.check([tmp_path / "build" / source.stem for source in sources], sources)
 
 
+@pytest.mark.build
+@pytest.mark.browser
+@pytest.mark.jvm
+@pytest.mark.node
 def test_real_texts_in_every_language_build_in_every_format_and_pass_every_gate(tmp_path):
     """Imported as found, built in every format, read back by publish check: anchors agree in every format, the
     words round-trip, and axe (light and dark), Nu, veraPDF, outloud, EPUBCheck, Ace and the audio gate pass."""

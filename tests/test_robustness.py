@@ -25,6 +25,8 @@ from publish.writers.weasy import ThemeFetcher
 
 NAME = SEED_SOURCE.stem
 EPOCH = "1700000000"
+#: ``good`` is the seed built in every format.
+FIXTURE_MARKERS = {"good": ("build",)}
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -57,6 +59,7 @@ def _edited_source(tmp_path: Path) -> Path:
     return source
 
 
+@pytest.mark.speech
 @pytest.mark.parametrize(
     ("step", "after"), [("pdf", ": html → "), ("audio", "-large-print.pdf"), ("audio", "spoken 4/")]
 )

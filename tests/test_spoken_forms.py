@@ -26,6 +26,8 @@ WHO_URL = (
     "20200423-sitrep-94-covid-19.pdf?sfvrsn=b8304bf0_4"
 )
 OHCHR_URL = "https://www.ohchr.org/sites/default/files/documents/countries/2022-08-31/22-08-31-final-assesment.pdf"
+#: ``audio_dir`` is the audio edition of REFERENCES, spoken.
+FIXTURE_MARKERS = {"audio_dir": ("speech",)}
 
 #: A tiny source whose notes are an address or a reference each, and a citation with a Commission document number.
 REFERENCES = f"""\
@@ -179,6 +181,7 @@ def test_a_long_token_counts_as_the_words_it_takes_to_say(tmp_path):
 # --- a unit that still fails ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.build
 def test_a_unit_that_cannot_be_spoken_is_named_and_the_other_editions_are_written(
     source, audio_dir, tmp_path, monkeypatch, capsys
 ):
