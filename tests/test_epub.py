@@ -348,7 +348,6 @@ def test_without_a_page_map_there_is_no_page_list_and_no_page_claims(no_pages_ep
     assert b"pagebreak" not in package.files["EPUB/text.xhtml"]
 
 
-@pytest.mark.speech
 def test_page_breaks_follow_a_written_page_map_including_continued_pages(tmp_path, seed):
     manifest.start(seed, tmp_path)
     starts = [

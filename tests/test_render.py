@@ -99,13 +99,13 @@ def test_epub_content_document_has_every_clause_id_in_order_the_language_and_the
 
 
 def test_epub_package_in_memory_holds_the_content_and_navigation_documents_as_rendered(small):
-    data = epub.render(small, Options(), [], epub.modified(small.metadata, {}))
+    data = epub.render(small, Options(), [], epub.modified(small.metadata))
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         assert book.namelist()[0] == "mimetype" and book.read("mimetype") == b"application/epub+zip"
         assert book.read("EPUB/text.xhtml") == epubparts.content_document(small, [])
         assert book.read("EPUB/nav.xhtml") == epubparts.nav_document(small, [])
         assert not [name for name in book.namelist() if name.endswith((".smil", ".mp3"))]  # no narration given
-    assert epub.render(small, Options(), [], epub.modified(small.metadata, {})) == data
+    assert epub.render(small, Options(), [], epub.modified(small.metadata)) == data
 
 
 # --- PDF ------------------------------------------------------------------------------------------------------------
