@@ -17,8 +17,9 @@ from conftest import ROOT, SEED_SOURCE
 from lxml import html
 from mutagen.id3 import ID3
 
-from publish.check import compare, readback, run, validators
-from publish.check.html import Browser, gate
+from publish.check import compare, expect, readback, run, validators
+from publish.check.browser import Browser
+from publish.check.html import axe, gate
 from publish.check.readback import Anchor, Channel
 from publish.cli import main
 from publish.errors import PublishError
@@ -97,7 +98,7 @@ def test_the_seed_passes_every_check(seed_run, seed_report):
 
 def test_progress_is_shown(seed_run, seed):
     progress = seed_run[0].stderr
-    words = len(compare.expected_words(seed, "pdf"))
+    words = len(expect.expected_words(seed, "pdf"))
     lines = [
         "check B9-0311-2022: reading back 6 files",
         f"check B9-0311-2022 pdf: named destinations 40, outline 40, {words} words; 0 problems",
@@ -134,7 +135,7 @@ def test_every_format_carries_all_40_anchors_and_the_sources_words(seed_run, see
     for name, fmt in formats.items():
         assert (fmt["verdict"], fmt["problems"]) == ("pass", []), name
         if name != "mp3":
-            assert fmt["words"] == len(compare.expected_words(seed, name)) > 1500, name
+            assert fmt["words"] == len(expect.expected_words(seed, name)) > 1500, name
     assert seed_report["manifest"] == {"verdict": "pass", "problems": []}
 
 
@@ -208,7 +209,7 @@ def test_report_page_passes_axe_in_light_and_dark_and_the_nu_checker(seed_run, b
     page = seed_run[1] / "report.html"
     assert gate([page], browser=browser) == []
     for scheme in ("light", "dark"):
-        assert browser.axe(page, scheme).incomplete == ()
+        assert axe(browser, page, scheme).incomplete == ()
 
 
 def test_report_page_reflows_at_320_px_and_200_percent(seed_run, browser):
@@ -321,7 +322,7 @@ def test_a_format_without_overlays_is_not_compared_but_reported_absent(seed):
 
 
 def test_word_differences_are_named_by_their_clause(seed):
-    expected = compare.expected_words(seed, "html")
+    expected = expect.expected_words(seed, "html")
 
     def at(unit: str, word: str) -> int:
         return next(i for i, w in enumerate(expected) if (w.unit, w.text) == (unit, word))
@@ -338,7 +339,7 @@ def test_word_differences_are_named_by_their_clause(seed):
 
 
 def test_a_pdf_extractors_spacing_is_forgiven_but_nothing_else(seed):
-    expected = [compare.Word("thing1;", "para_1"), compare.Word("see", "para_1")]
+    expected = [expect.Word("thing1;", "para_1"), expect.Word("see", "para_1")]
     assert compare.compare_words("pdf", expected, ["thing", "1", ";", "see"], loose_spacing=True) == []
     assert compare.compare_words("html", expected, ["thing", "1", ";", "see"]) != []
     assert compare.compare_words("pdf", expected, ["thing", "2", ";", "see"], loose_spacing=True) != []

@@ -8,17 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from publish.check.html import (
-    AXNode,
-    Browser,
-    Finding,
-    ToolMissing,
-    audit,
-    chromium_path,
-    java_path,
-    run_vnu,
-    vnu_jar,
-)
+from publish.check.browser import AXNode, Browser
+from publish.check.findings import Finding
+from publish.check.html import audit, axe, run_vnu
+from publish.check.tools import ToolMissing, chromium_path, java_path, vnu_jar
 
 GOOD = Path(__file__).parent / "fixtures" / "check_html" / "good.html"
 
@@ -127,11 +120,11 @@ def test_screenshot_writes_a_png(browser: Browser, pages: dict[str, Path], tmp_p
 
 
 def test_missing_lang_is_an_axe_violation(browser: Browser, pages: dict[str, Path]) -> None:
-    report = browser.axe(pages["no_lang"], "light")
+    report = axe(browser, pages["no_lang"], "light")
     assert "html-has-lang" in report.rules()
     (finding,) = [f for f in report.violations if f.rule == "html-has-lang"]
-    assert finding.tool == "axe" and finding.scheme == "light"
-    assert finding.impact == "serious"
+    assert finding.check == "axe" and finding.scheme == "light"
+    assert finding.severity == "serious"
     assert finding.location == f"{pages['no_lang']} html"
 
 
@@ -144,7 +137,7 @@ def test_duplicate_id_is_a_vnu_error(vnu: Future[list[Finding]], pages: dict[str
 def test_skipped_heading_level_fails_both_tools(
     browser: Browser, vnu: Future[list[Finding]], pages: dict[str, Path]
 ) -> None:
-    assert "heading-order" in browser.axe(pages["skipped_heading"], "light").rules()
+    assert "heading-order" in axe(browser, pages["skipped_heading"], "light").rules()
     errors = vnu_for(vnu, pages["skipped_heading"], "error")
     assert any("heading level" in f.message for f in errors)
 

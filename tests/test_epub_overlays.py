@@ -163,7 +163,7 @@ def test_the_active_clause_is_highlighted_but_not_the_points_read_after_it(built
     """Chromium renders the content document with the active class where a reading system puts it."""
     from playwright.sync_api import sync_playwright
 
-    from publish.check.html import chromium_path
+    from publish.check.tools import chromium_path
 
     with zipfile.ZipFile(built / "small" / "small.epub") as z:
         z.extractall(tmp_path)

@@ -102,14 +102,16 @@ def test_each_version_links_the_others_and_check_finds_a_clause_missing_in_one(t
 def test_the_switcher_in_chromium_keeps_the_clause_and_both_pages_pass_axe(tmp_path):
     from playwright.sync_api import sync_playwright
 
+    from publish.check import browser as check_browser
     from publish.check import html as check_html
+    from publish.check import tools as check_tools
 
     paths = _versions(tmp_path, {"en": SMALL, "fr": SMALL})
     build(paths, tmp_path / "build", ["html"])
     pages = [tmp_path / "build" / p.stem / f"{p.stem}.html" for p in paths]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=str(check_html.chromium_path()), args=list(check_html.CHROMIUM_ARGS)
+            executable_path=str(check_tools.chromium_path()), args=list(check_browser.CHROMIUM_ARGS)
         )
         try:
             page = browser.new_page()
@@ -123,10 +125,10 @@ def test_the_switcher_in_chromium_keeps_the_clause_and_both_pages_pass_axe(tmp_p
             assert page.url == pages[1].resolve().as_uri()
         finally:
             browser.close()
-    with check_html.Browser() as chromium:
+    with check_browser.Browser() as chromium:
         for path in pages:
             for scheme in ("light", "dark"):
-                report = chromium.axe(path, scheme)
+                report = check_html.axe(chromium, path, scheme)
                 assert (report.violations, report.incomplete) == ((), ()), (path.name, scheme)
     assert [str(f) for f in check_html.run_vnu(pages) if f.rule not in ("warning", "info")] == []
 
@@ -286,7 +288,9 @@ def test_each_language_version_under_sources_is_the_real_text_imported(code):
 def test_the_three_versions_share_their_anchors_and_the_switcher_keeps_the_clause_in_chromium(tmp_path):
     from playwright.sync_api import sync_playwright
 
+    from publish.check import browser as check_browser
     from publish.check import html as check_html
+    from publish.check import tools as check_tools
 
     documents = {code: reader.read(path) for code, path in PARALLEL.items()}
     for document in documents.values():
@@ -301,7 +305,7 @@ def test_the_three_versions_share_their_anchors_and_the_switcher_keeps_the_claus
         assert run.compare_versions(pages[code].parent, PARALLEL[code], document) == []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=str(check_html.chromium_path()), args=list(check_html.CHROMIUM_ARGS)
+            executable_path=str(check_tools.chromium_path()), args=list(check_browser.CHROMIUM_ARGS)
         )
         try:
             page = browser.new_page()
@@ -317,10 +321,10 @@ def test_the_three_versions_share_their_anchors_and_the_switcher_keeps_the_claus
                 page.wait_for_function(in_view, timeout=5000)
         finally:
             browser.close()
-    with check_html.Browser() as chromium:
+    with check_browser.Browser() as chromium:
         for path in pages.values():
             for scheme in ("light", "dark"):
-                report = chromium.axe(path, scheme)
+                report = check_html.axe(chromium, path, scheme)
                 assert (report.violations, report.incomplete) == ((), ()), (path.name, scheme)
 
 

@@ -19,6 +19,7 @@ from mutagen.id3 import ID3
 
 from publish.build import build
 from publish.check import html as check_html
+from publish.check.tools import ToolFailed
 from publish.errors import PublishError
 from publish.writers.shared import THEMES_DIR, Options
 from publish.writers.weasy import ThemeFetcher
@@ -154,6 +155,6 @@ def test_a_hung_validator_is_stopped_with_an_error_naming_it(tmp_path, monkeypat
     hung.chmod(0o755)
     monkeypatch.setenv("PUBLISH_JAVA", str(hung))
     started = time.monotonic()
-    with pytest.raises(check_html.ToolFailed, match=r"Nu Html Checker \(vnu.jar\) timed out after 2 s"):
+    with pytest.raises(ToolFailed, match=r"Nu Html Checker \(vnu.jar\) timed out after 2 s"):
         check_html.run_vnu([good / NAME / f"{NAME}.html"], timeout=2)
     assert time.monotonic() - started < 30

@@ -8,7 +8,8 @@
   speech onsets are found in the decoded samples: each chapter and cue must
   start within :data:`ONSET_TOLERANCE_MS` of the speech it names.
 
-A missing tool raises :class:`ToolMissing`; nothing is skipped silently.
+A missing tool raises :class:`~publish.check.tools.ToolMissing`; nothing is skipped silently. Each problem is a
+:class:`~publish.check.findings.Finding` whose ``check`` is ``ffprobe``, ``id3``, ``timeline``, ``onset`` or ``webvtt``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import array
 import json
 import math
-import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -25,7 +25,8 @@ from pathlib import Path
 
 from mutagen.id3 import ID3, ID3NoHeaderError
 
-from publish.check.html import ToolFailed, ToolMissing
+from publish.check.findings import Finding
+from publish.check.tools import ToolFailed, ffmpeg
 
 #: How far a chapter or cue may start from the speech onset it names.
 ONSET_TOLERANCE_MS = 60
@@ -64,28 +65,7 @@ class Cue:
     text: str
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem with one audio edition."""
-
-    check: str
-    """``ffprobe``, ``id3``, ``timeline``, ``onset`` or ``webvtt``."""
-    location: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.check} at {self.location}: {self.message}"
-
-
-# --- tools ----------------------------------------------------------------------------------------------------------
-
-
-def tool(name: str) -> str:
-    """``ffprobe`` or ``ffmpeg`` on PATH."""
-    found = shutil.which(name)
-    if not found:
-        raise ToolMissing(f"{name} not found on PATH: apt-get install ffmpeg (`make setup-test` does)")
-    return found
+# --- running the tools ------------------------------------------------------------------------------------------------
 
 
 def _run(args: Sequence[str]) -> bytes:
@@ -103,7 +83,7 @@ def _run(args: Sequence[str]) -> bytes:
 
 def ffprobe_chapters(mp3: Path) -> tuple[list[Chapter], int]:
     """The chapters ffprobe lists (in its order) and the audio's duration, in ms."""
-    out = _run([tool("ffprobe"), "-v", "error", "-show_chapters", "-show_format", "-of", "json", str(mp3)])
+    out = _run([ffmpeg("ffprobe"), "-v", "error", "-show_chapters", "-show_format", "-of", "json", str(mp3)])
     data = json.loads(out)
     chapters = [
         Chapter(
@@ -165,7 +145,7 @@ def webvtt_cues(vtt: Path) -> list[Cue]:
 
 def decode(mp3: Path) -> array.array[int]:
     """The MP3 decoded as a player plays it: 16-bit mono samples at :data:`RATE`."""
-    out = _run([tool("ffmpeg"), "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", str(RATE), "-"])
+    out = _run([ffmpeg("ffmpeg"), "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", str(RATE), "-"])
     samples = array.array("h", out)
     if sys.byteorder == "big":
         samples.byteswap()
@@ -209,7 +189,7 @@ def gate(mp3: Path, vtt: Path, ids: Sequence[str], titles: Sequence[str] | None 
     chapters, toc = id3_chapters(mp3)
 
     def fail(check: str, location: str, message: str) -> None:
-        findings.append(Finding(check, location, message))
+        findings.append(Finding(check, "", location, message))
 
     got_titles = [c.title for c in probed]
     if len(probed) != len(ids):
@@ -263,9 +243,9 @@ def _check_onset(
 ) -> None:
     heard = onset(flags, start)
     if heard is None:
-        findings.append(Finding(check, unit, f"no speech after {start} ms"))
+        findings.append(Finding(check, "", unit, f"no speech after {start} ms"))
     elif not -ONSET_TOLERANCE_MS <= heard - start <= ONSET_TOLERANCE_MS + lead_in:
-        findings.append(Finding(check, unit, f"starts at {start} ms, its speech at {heard} ms"))
+        findings.append(Finding(check, "", unit, f"starts at {start} ms, its speech at {heard} ms"))
 
 
 def _diff(got: Sequence[str], want: Sequence[str]) -> str:

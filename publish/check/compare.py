@@ -1,126 +1,28 @@
 """Hold every output's reading up against the source: the same clause anchors in the same order, labels agreeing, the
 same words in the same order, and ``anchors.json`` telling the truth; each difference names format, clause, problem.
 
-The expected side is the source as :mod:`publish.reader` reads it (the reader is independent of the writers) and the
-language's fixed words (section headings, "Procedure", "Notes"). What each format adds around the resolution's text
-is spelled out here, per format, so that a word added, dropped or moved anywhere is a difference.
+What the source says each format must carry is :mod:`publish.check.expect`'s; each difference is a
+:class:`~publish.check.findings.Finding` that names its format (:func:`~publish.check.findings.difference`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from difflib import SequenceMatcher
 from typing import Any
 
 from publish.anchors import NON_CLAUSE
+from publish.check.expect import Word
+from publish.check.findings import Finding, difference
 from publish.check.readback import Anchor, Channel, Reading
-from publish.model import Document, plain_text
-from publish.writers.shared import section_heading, words
+from publish.model import Document
 
-#: What the print editions show in place of a label for a clause that has none (citations, indents).
-PRINT_DASH = "–"
 #: How many differences of one kind in one file are listed one by one.
 LIMIT = 12
 #: Audio starts in ``anchors.json`` may differ from the chapters' by rounding to the millisecond.
 TIME_TOLERANCE_MS = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One way an output differs from the source: which format, which check, which clause (or unit), what."""
-
-    format: str
-    check: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.format} {self.check}: {self.where}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    """A word the source puts in an output, and the unit (clause anchor, ``preface``, ``formula``…) it belongs to."""
-
-    text: str
-    unit: str
-
-
-# --- what the source says each format must carry ---------------------------------------------------------------------
-
-
-def spoken_units(document: Document) -> list[tuple[str, str, str]]:
-    """(anchor, chapter title, caption) of every unit the audio edition speaks, in order: title block, formula,
-    each section's heading then its clauses (label first), each subheading before the clauses it heads (with a full
-    stop unless it ends with one, a colon, a question or an exclamation mark), the notes (footnote calls are not read
-    out)."""
-    meta = document.metadata
-    w = words(document)
-    title = f"{meta.doc_type} {meta.reference}"
-    procedure = f" {w['procedure']} {meta.procedure}." if meta.procedure else ""
-    units = [
-        ("preface", title, f"{title}, {meta.issued_by}. {meta.title}." + procedure),
-        ("formula", document.formula, document.formula),
-    ]
-    for section in document.sections:
-        heading = section_heading(document, section.kind)
-        units.append((f"{section.eid}-heading", heading, f"{heading}."))
-        for subheading, clauses in section.groups():
-            if subheading is not None:
-                text = subheading.text
-                units.append((subheading.eid, text, text if text[-1] in ".:?!" else f"{text}."))
-            units += [
-                (c.eid, c.spoken_label, f"{c.spoken_label}. {plain_text(c.content, note_calls=False)}")
-                for top in clauses
-                for c in top.walk()
-            ]
-    if document.footnotes:
-        units.append(("notes-heading", w["notes"], f"{w['notes']}."))
-        for note in document.footnotes:
-            label = f"{w['note']} {note.number}"
-            units.append((note.eid, label, f"{label}. {plain_text(note.content, note_calls=False)}"))
-    return units
-
-
-def expected_words(document: Document, fmt: str) -> list[Word]:
-    """The words ``fmt`` must show, in order, each with its unit.
-
-    * ``html``, ``epub``: the preface (reference, title, procedure), the formula, each subheading, each clause's label
-      and text, each note's number and text (section headings, back links and the document-type line are left out of
-      the reading);
-    * ``pdf``, ``pdf-large``: the same with the document-type line, the section headings, a dash for a clause without
-      a label, and the notes' heading: everything ``pdftotext`` extracts outside the running heads;
-    * ``vtt``: every caption, as :func:`spoken_units` says.
-    """
-    meta = document.metadata
-    out: list[Word] = []
-
-    def add(unit: str, text: str) -> None:
-        out.extend(Word(word, unit) for word in text.split())
-
-    if fmt == "vtt":
-        for unit, _, caption in spoken_units(document):
-            add(unit, caption)
-        return out
-    printed = fmt.startswith("pdf")
-    add("preface", (f"{meta.doc_type} · {meta.issued_by} " if printed else "") + meta.reference)
-    add("preface", f"{meta.title} ({meta.procedure})" if meta.procedure else meta.title)
-    add("formula", document.formula)
-    for section in document.sections:
-        if printed:
-            add(section.eid, section_heading(document, section.kind))
-        for subheading, clauses in section.groups():
-            if subheading is not None:
-                add(subheading.eid, subheading.text)
-            for clause in (clause for top in clauses for clause in top.walk()):
-                add(clause.eid, f"{clause.label or (PRINT_DASH if printed else '')} {clause.text}")
-    if document.footnotes and printed:
-        add("notes", words(document)["notes"])
-    for note in document.footnotes:
-        add(note.eid, f"{note.number}. {note.text}")
-    return out
 
 
 # --- anchors --------------------------------------------------------------------------------------------------------
@@ -137,15 +39,15 @@ def clause_ids(channel: Channel, document: Document) -> list[Anchor]:
     return found
 
 
-def compare_anchors(fmt: str, channel: Channel, document: Document) -> list[Problem]:
+def compare_anchors(fmt: str, channel: Channel, document: Document) -> list[Finding]:
     """Missing, unexpected, repeated and out-of-order clause anchors, and labels that differ from the source's."""
     if not channel.present:
         return []
     clauses = {clause.eid: clause for clause in document.iter_clauses()}
-    problems: list[Problem] = []
+    problems: list[Finding] = []
 
     def problem(where: str, message: str) -> None:
-        problems.append(Problem(fmt, channel.name, where, message))
+        problems.append(difference(fmt, channel.name, where, message))
 
     for anchor in channel.anchors:
         known = anchor.id in clauses or any(name in clauses for name in anchor.also)
@@ -194,7 +96,7 @@ def compare_anchors(fmt: str, channel: Channel, document: Document) -> list[Prob
 
 def compare_words(
     fmt: str, expected: Sequence[Word], got: Sequence[str], *, loose_spacing: bool = False
-) -> list[Problem]:
+) -> list[Finding]:
     """Every word missing, extra or changed in ``got`` against ``expected``, named by the unit it falls in.
 
     ``loose_spacing`` forgives words a text extractor split or joined (``thing 1 ;`` for ``thing1;``): only the PDF's
@@ -215,7 +117,7 @@ def compare_words(
             message = f"extra {_quote(have)}{_context(texts, i1)}"
         else:
             message = f"{_quote(have)} instead of {_quote(want)}{_context(texts, i1)}"
-        problems.append(Problem(fmt, "text", where, message))
+        problems.append(difference(fmt, "text", where, message))
     return _capped(problems)
 
 
@@ -234,23 +136,23 @@ def _context(texts: Sequence[str], index: int) -> str:
     return f" after '{' '.join(texts[max(0, index - 4) : index])}'" if index else " at the start"
 
 
-def _capped(problems: list[Problem]) -> list[Problem]:
+def _capped(problems: list[Finding]) -> list[Finding]:
     if len(problems) <= LIMIT:
         return problems
     last = problems[LIMIT - 1]
-    more = Problem(last.format, last.check, "…", f"and {len(problems) - LIMIT + 1} more differences")
+    more = replace(last, location="…", message=f"and {len(problems) - LIMIT + 1} more differences")
     return [*problems[: LIMIT - 1], more]
 
 
 # --- anchors.json against the files ---------------------------------------------------------------------------------
 
 
-def compare_manifest(data: Mapping[str, Any], document: Document, readings: Mapping[str, Reading]) -> list[Problem]:
+def compare_manifest(data: Mapping[str, Any], document: Document, readings: Mapping[str, Reading]) -> list[Finding]:
     """What ``anchors.json`` records for each clause (links, PDF pages, audio starts) against the files themselves."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     clauses = data.get("clauses") or []
     if [c.get("eid") for c in clauses] != list(document.anchors):
-        problems.append(Problem("anchors.json", "clauses", "(all)", "its clause list is not the source's"))
+        problems.append(difference("anchors.json", "clauses", "(all)", "its clause list is not the source's"))
     checks = (
         ("html", "href", "link"),
         ("epub", "href", "link"),
@@ -267,11 +169,13 @@ def compare_manifest(data: Mapping[str, Any], document: Document, readings: Mapp
             actual = reading.places.get(eid)
             if recorded != actual:
                 has = "no such anchor" if actual is None else f"{what} {actual!r}"
-                problems.append(Problem("anchors.json", fmt, eid, f"records {what} {recorded!r}, the file has {has}"))
+                problems.append(
+                    difference("anchors.json", fmt, eid, f"records {what} {recorded!r}, the file has {has}")
+                )
         mp3, start = readings.get("mp3"), (clause.get("audio") or {}).get("start")
         if mp3 is not None and start is not None:
             actual = mp3.places.get(eid)
             if not isinstance(actual, int) or abs(round(float(start) * 1000) - actual) > TIME_TOLERANCE_MS:
                 has = "no such chapter" if actual is None else f"the chapter starts at {actual} ms"
-                problems.append(Problem("anchors.json", "audio", eid, f"records start {start} s, {has}"))
+                problems.append(difference("anchors.json", "audio", eid, f"records start {start} s, {has}"))
     return _capped(problems)

