@@ -11,7 +11,6 @@ The theme's CSS is read here from the themes folder, not through the writers' co
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from publish.check.run import FILES, FormatResult, Outcome, Row
 from publish.check.validators import ToolResult
 from publish.errors import PublishError
 from publish.outputs import write_atomic
+from publish.themes import THEMES_DIR
 
 JSON_NAME = "report.json"
 HTML_NAME = "report.html"
@@ -34,16 +34,6 @@ FORMAT_NAMES: dict[str, str] = {
     "vtt": "Captions (WebVTT)",
     "anchors.json": "Manifest (anchors.json)",
 }
-
-
-def _themes_dir() -> Path:
-    """``themes/`` of the checkout the package runs from, else where a wheel installs it: ``<prefix>/share``."""
-    checkout = Path(__file__).resolve().parents[2] / "themes"
-    return checkout if checkout.is_dir() else Path(sys.prefix) / "share" / "publish" / "themes"
-
-
-#: The theme folder the report's CSS is read from.
-THEMES_DIR = _themes_dir()
 
 
 def report_css(theme: str = "default", themes_dir: Path = THEMES_DIR) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import html
 
-from publish import manifest, reader
+from publish import formats, manifest, reader
 from publish.check import compare, expect, readback
 from publish.check.findings import Finding, difference
 from publish.check.validators import JOBS, ToolResult, validate
@@ -34,12 +34,12 @@ log = logging.getLogger("publish.progress")
 
 #: The files of a built document by format, as suffixes of the document's name, in the report's order.
 FILES: dict[str, str] = {
-    "html": ".html",
-    "pdf": ".pdf",
-    "pdf-large": "-large-print.pdf",
-    "epub": ".epub",
-    "mp3": ".mp3",
-    "vtt": ".vtt",
+    "html": formats.HTML.suffix,
+    "pdf": formats.PDF.suffix,
+    "pdf-large": formats.PDF_LARGE.suffix,
+    "epub": formats.EPUB.suffix,
+    "mp3": formats.AUDIO.suffix,
+    "vtt": formats.CAPTIONS.suffix,
 }
 READERS: dict[str, Callable[[Path], readback.Reading]] = {
     "html": readback.read_html,

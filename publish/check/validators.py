@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from publish import formats
 from publish.check import audio, epub, html, pdf, tools
 from publish.check.browser import Browser
 from publish.check.expect import spoken_units
@@ -31,7 +32,7 @@ log = logging.getLogger("publish.progress")
 JOBS = 5
 _TOOL_ERRORS = (tools.ToolMissing, tools.ToolFailed, OSError, subprocess.SubprocessError)
 #: The large-print PDF's suffix, to tell the two PDF editions apart.
-LARGE_PRINT = "-large-print.pdf"
+LARGE_PRINT = formats.PDF_LARGE.suffix
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,16 +11,7 @@ from typing import Any
 from publish import languages
 from publish.errors import PublishError
 from publish.model import Document, SectionKind
-
-
-def _themes_dir() -> Path:
-    """``themes/`` of the checkout the package runs from, else where a wheel installs it: ``<prefix>/share``."""
-    checkout = Path(__file__).resolve().parents[2] / "themes"
-    return checkout if checkout.is_dir() else Path(sys.prefix) / "share" / "publish" / "themes"
-
-
-#: The theme folder: plain CSS files, one per theme and flavour.
-THEMES_DIR = _themes_dir()
+from publish.themes import THEMES_DIR
 
 
 @dataclass(frozen=True, slots=True)
