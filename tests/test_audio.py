@@ -69,7 +69,7 @@ def small(small_source) -> Document:
 @pytest.fixture(scope="module")
 def session_cache(built) -> Path:
     """The speech cache the session's build filled: rebuilds below speak only what it lacks."""
-    cache = audio.speech_cache(Options(), built / "B9-0311-2022")
+    cache = audio.speech_cache(Options.from_environ(), built / "B9-0311-2022")
     assert any(cache.rglob("*.wav"))
     return cache
 
