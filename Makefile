@@ -40,10 +40,11 @@ html_files  = $(OUT)/$(1)/$(1).html
 pdf_files   = $(OUT)/$(1)/$(1).pdf $(OUT)/$(1)/$(1)-large-print.pdf
 audio_files = $(OUT)/$(1)/$(1).mp3 $(OUT)/$(1)/$(1).vtt
 epub_files  = $(OUT)/$(1)/$(1).epub
-FORMATS := html pdf audio epub
+m4b_files   = $(OUT)/$(1)/$(1).m4b
+FORMATS := html pdf audio epub m4b
 $(foreach f,$(FORMATS),$(eval $(f)_outputs := $(foreach d,$(DOCS),$(call $(f)_files,$(d)))))
 
-.PHONY: all build html pdf epub audio test test-fast lint bench check-python setup setup-test clean distclean \
+.PHONY: all build html pdf epub audio m4b test test-fast lint bench check-python setup setup-test clean distclean \
 	.debian-test-packages
 
 all: build
@@ -55,6 +56,7 @@ html: $(html_outputs)
 pdf: $(pdf_outputs)
 audio: $(audio_outputs)
 epub: $(epub_outputs)
+m4b: $(m4b_outputs)
 
 # One `publish build --to FORMAT` per document and writer, writing only that writer's files (one per PDF edition, so
 # the two are laid out at once): pattern rules, as the audio writer makes its two files at once (and, unlike `&:`
@@ -74,6 +76,10 @@ $(OUT)/%.mp3 $(OUT)/%.vtt: $(SOURCE_OF) $(CODE)
 	$(PUBLISH) build --to audio -o $(OUT) $<
 $(OUT)/%.epub: $(SOURCE_OF) $(THEME_epub) $(CODE) $(OUT)/%.pdf $(OUT)/%.mp3 $(OUT)/%.vtt
 	$(PUBLISH) build --to epub -o $(OUT) $<
+
+# The audiobook is the audio edition's narration again, as AAC in MP4 with chapter atoms.
+$(OUT)/%.m4b: $(SOURCE_OF) $(CODE) $(OUT)/%.mp3 $(OUT)/%.vtt
+	$(PUBLISH) build --to m4b -o $(OUT) $<
 
 # pytest runs as `python -m pytest`, so the tests import this checkout's package even from a .venv another checkout
 # installed (a git worktree's). The suite runs `publish check` on the seed (tests/test_check_command.py); `make check`
@@ -129,9 +135,9 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Headless Chromium (axe-core, the accessibility tree), Java (the Nu Html Checker, veraPDF), poppler (pdftotext),
-# ffmpeg (ffprobe's chapters and decoding in the audio checks).
+# ffmpeg (ffprobe's chapters and decoding in the audio checks), mediainfo (the audiobook's chapters as players read them).
 .debian-test-packages:
-	@scripts/debian-packages chromium:chromium java:default-jre-headless pdftotext:poppler-utils ffprobe:ffmpeg
+	@scripts/debian-packages chromium:chromium java:default-jre-headless pdftotext:poppler-utils ffprobe:ffmpeg mediainfo:mediainfo
 
 clean:
 	rm -rf $(OUT)

@@ -31,8 +31,10 @@ EPUB = File("epub", ".epub", "application/epub+zip", "epub")
 AUDIO = File("audio", ".mp3", "audio/mpeg", "audio")
 #: The audio edition's captions, written with its MP3.
 CAPTIONS = File("captions", ".vtt", "text/vtt", "audio")
+#: The audiobook edition: the narration as AAC in MP4 with chapter atoms, for audiobook players and library apps.
+M4B = File("m4b", ".m4b", "audio/mp4", "m4b")
 
 #: Every file a full build writes for a document, in the order the writers run.
-FILES: tuple[File, ...] = (HTML, PDF, PDF_LARGE, AUDIO, CAPTIONS, EPUB)
+FILES: tuple[File, ...] = (HTML, PDF, PDF_LARGE, AUDIO, CAPTIONS, EPUB, M4B)
 #: The files by edition name.
 BY_EDITION: dict[str, File] = {file.edition: file for file in FILES}

@@ -36,7 +36,7 @@ SECTIONS = ("citations", "recitals", "paragraphs")
 CLAUSES = ("citation", "recital", "paragraph", "point", "indent")
 WORDS = (
     "skip", "contents", "back", "notes", "note", "back_to_call", "about", "formats", "languages", "procedure",
-    "landmarks", "pages", "page_of", "edition_pdf", "edition_pdf_large", "edition_epub", "edition_audio",
+    "landmarks", "pages", "page_of", "edition_pdf", "edition_pdf_large", "edition_epub", "edition_audio", "edition_m4b",
 )  # fmt: skip
 #: The kinds of document a type line may name (``type_lines``), as the importer records them.
 DOCUMENT_KINDS = ("motion", "joint_motion", "report", "text_adopted")

@@ -50,9 +50,10 @@ class PdfFacts(TypedDict):
 
 
 class AudioUnitFacts(TypedDict):
-    """One spoken unit of the audio edition: its anchor and when it is heard, in seconds."""
+    """One spoken unit of the audio edition: its anchor, its chapter title and when it is heard, in seconds."""
 
     id: str
+    title: str
     start: float
     end: float
 

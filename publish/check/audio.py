@@ -253,3 +253,60 @@ def _diff(got: Sequence[str], want: Sequence[str]) -> str:
         if a != b:
             return f"differ at #{index + 1}: {a!r} instead of {b!r}"
     return f"count {len(got)} instead of {len(want)}"
+
+
+# --- the audiobook ----------------------------------------------------------------------------------------------------
+
+
+def m4b_stream(m4b: Path) -> tuple[str, int, str]:
+    """The audiobook's audio codec, its sample rate and the file's major brand, as ffprobe reads them."""
+    out = _run([ffmpeg("ffprobe"), "-v", "error", "-show_streams", "-show_format", "-of", "json", str(m4b)])
+    data = json.loads(out)
+    audio_streams = [s for s in data.get("streams", []) if s.get("codec_type") == "audio"]
+    if not audio_streams:
+        return "", 0, str(data.get("format", {}).get("tags", {}).get("major_brand", ""))
+    first = audio_streams[0]
+    brand = str(data.get("format", {}).get("tags", {}).get("major_brand", "")).strip()
+    return str(first.get("codec_name", "")), int(first.get("sample_rate", 0)), brand
+
+
+def m4b_gate(m4b: Path, mp3: Path, titles: Sequence[str]) -> list[Finding]:
+    """Everything wrong with an audiobook beside its MP3, whose units are titled ``titles`` in order.
+
+    An empty list means: the file is AAC in an M4B; ffprobe lists one chapter per unit, titled with its spoken
+    label, in order, tiling the audio; each chapter starts where the MP3's chapter starts, within one AAC frame
+    (1024 samples), and the two last as long within two frames (the encoder's priming and padding).
+    """
+    findings: list[Finding] = []
+    where = m4b.name
+
+    def fail(location: str, message: str) -> None:
+        findings.append(Finding("m4b", "", location, message))
+
+    codec, rate, brand = m4b_stream(m4b)
+    if codec != "aac":
+        fail(where, f"audio codec {codec or 'none'}, not AAC")
+    if brand != "M4B":
+        fail(where, f"major brand {brand or 'none'}, not M4B")
+    frame = 1024 * 1000 / rate if rate else 0.0
+    probed, duration = ffprobe_chapters(m4b)
+    heard, mp3_duration = ffprobe_chapters(mp3)
+    got = [c.title for c in probed]
+    if got != list(titles):
+        fail(where, f"chapter titles {_diff(got, titles)}")
+    if [c.start for c in probed] != sorted(c.start for c in probed):
+        fail(where, "chapters are not listed in time order")
+    for before, after in zip(probed, probed[1:], strict=False):
+        if before.end != after.start:
+            fail(
+                after.title, f"{'gap' if before.end < after.start else 'overlap'} of {abs(after.start - before.end)} ms"
+            )
+    if len(probed) == len(heard):
+        for book, mp3_chapter in zip(probed, heard, strict=True):
+            if abs(book.start - mp3_chapter.start) > frame:
+                fail(book.title, f"starts at {book.start} ms, the MP3's chapter at {mp3_chapter.start} ms")
+    else:
+        fail(where, f"{len(probed)} chapters, the MP3 has {len(heard)}")
+    if abs(duration - mp3_duration) > 2 * frame:
+        fail(where, f"lasts {duration} ms, the MP3 {mp3_duration} ms")
+    return findings

@@ -276,6 +276,13 @@ def read_mp3(path: Path) -> Reading:
     return Reading("mp3", path, [Channel("chapter ids", anchors)], None, {c.id: c.start for c in chapters})
 
 
+def read_m4b(path: Path) -> Reading:
+    """The audiobook: MP4 chapters carry titles, not anchors, so it has no anchor channel; its chapters are held to
+    the units and to the MP3's by the audiobook gate (:func:`publish.check.audio.m4b_gate`)."""
+    audio.ffprobe_chapters(path)  # a file ffprobe cannot read fails here, as a finding of the read-back
+    return Reading("m4b", path)
+
+
 def read_vtt(path: Path) -> Reading:
     """The WebVTT cues (parsed strictly): their ids, the spoken label each caption starts with, and the words."""
     cues = audio.webvtt_cues(path)

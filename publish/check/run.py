@@ -40,6 +40,7 @@ FILES: dict[str, str] = {
     "epub": formats.EPUB.suffix,
     "mp3": formats.AUDIO.suffix,
     "vtt": formats.CAPTIONS.suffix,
+    "m4b": formats.M4B.suffix,
 }
 READERS: dict[str, Callable[[Path], readback.Reading]] = {
     "html": readback.read_html,
@@ -48,6 +49,7 @@ READERS: dict[str, Callable[[Path], readback.Reading]] = {
     "epub": readback.read_epub,
     "mp3": readback.read_mp3,
     "vtt": readback.read_vtt,
+    "m4b": readback.read_m4b,
 }
 
 
@@ -145,7 +147,12 @@ def check(folders: Sequence[Path], sources: Sequence[Path] = (), jobs: int = JOB
         for o in outcomes
         if (o.folder, "mp3") in found and (o.folder, "vtt") in found
     ]
-    results = validate(files("html"), files("pdf") + files("pdf-large"), files("epub"), sound, jobs)
+    books = [
+        (found[o.folder, "m4b"], found[o.folder, "mp3"], o.document)
+        for o in outcomes
+        if (o.folder, "m4b") in found and (o.folder, "mp3") in found
+    ]
+    results = validate(files("html"), files("pdf") + files("pdf-large"), files("epub"), sound, jobs, books)
     for outcome in outcomes:
         mine = {f.path for f in outcome.formats}
         outcome.validators = [result for result in results if result.path in mine]

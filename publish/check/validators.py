@@ -61,10 +61,12 @@ def validate(
     epubs: Sequence[Path],
     sound: Sequence[tuple[Path, Path, Document]],
     jobs: int = JOBS,
+    books: Sequence[tuple[Path, Path, Document]] = (),
 ) -> list[ToolResult]:
     """Every validator over every file of the batch, each tool once; the tool groups side by side.
 
-    ``sound`` holds (MP3, WebVTT, document) per audio edition: the audio gate needs the units the source says.
+    ``sound`` holds (MP3, WebVTT, document) per audio edition: the audio gate needs the units the source says;
+    ``books`` (M4B, MP3, document) per audiobook, held to its MP3 and to the units.
     """
     groups: list[Callable[[], list[ToolResult]]] = [
         partial(axe_results, pages),
@@ -72,6 +74,7 @@ def validate(
         partial(pdf_results, pdfs),
         partial(epub_results, epubs),
         partial(audio_results, sound),
+        partial(m4b_results, books),
     ]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(group) for group in groups]
@@ -226,6 +229,22 @@ def audio_results(editions: Sequence[tuple[Path, Path, Document]]) -> list[ToolR
             path = mp3 if fmt == "mp3" else vtt
             results.append(ToolResult(tool, versions[tool], fmt, path, {"findings": len(mine)}, mine))
         log.info("audio gate %s: %d findings", mp3.name, len(findings))
+    return results
+
+
+def m4b_results(books: Sequence[tuple[Path, Path, Document]]) -> list[ToolResult]:
+    """The audiobook gate on every M4B: AAC in M4B, ffprobe's chapters titled as the units, starting as the MP3's."""
+    results: list[ToolResult] = []
+    for m4b, mp3, document in books:
+        try:
+            version = _ffprobe_version()
+            findings = audio.m4b_gate(m4b, mp3, [u[1] for u in spoken_units(document)])
+        except _TOOL_ERRORS as exc:
+            results += _failed("ffprobe (audiobook chapters)", "m4b", [m4b], exc)
+            continue
+        mine = [str(f) for f in findings]
+        results.append(ToolResult("ffprobe (audiobook chapters)", version, "m4b", m4b, {"findings": len(mine)}, mine))
+        log.info("audiobook gate %s: %d findings", m4b.name, len(findings))
     return results
 
 

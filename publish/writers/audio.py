@@ -167,7 +167,7 @@ def _record(
     vtt: Path,
 ) -> None:
     units: list[manifest.AudioUnitFacts] = [
-        {"id": u.id, "start": u.start / 1000, "end": u.end / 1000} for u in timeline.units
+        {"id": u.id, "title": u.title, "start": u.start / 1000, "end": u.end / 1000} for u in timeline.units
     ]
     clauses = {c.eid for c in document.iter_clauses()}
     facts: manifest.AudioFacts = {
