@@ -495,7 +495,7 @@ def test_the_lexicon_changes_only_the_spoken_text(seed, seed_dir):
     [
         ("the UNFCCC and the WHO", "the U N F C C C and the W H O"),
         ("procedure 2019/2945(RSP))", "procedure 2019 slash 2945, R S P)"),
-        ("Point (a) of paragraph 3", "Point eh of paragraph 3"),
+        ("Point (a) of paragraph 3", "Point (eh) of paragraph 3"),
         ("Point a of recital B", "Point eh of recital B"),
         ("Art. 5 of Regulation No 1234/2011, p. 7", "Article 5 of Regulation number 1234/2011, page 7"),
         ("the Commission / High Representative", "the Commission, High Representative"),

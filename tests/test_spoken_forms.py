@@ -117,7 +117,7 @@ def test_a_note_that_is_a_long_url_gets_its_mp3_captions_and_chapters(source, au
 
 def test_the_wav_is_checked_against_the_spoken_text(source, audio_dir):
     """Each cached WAV is the speech of its unit's spoken text, and plausibly long for that text."""
-    voice, cache = speech.Voice("en", 175), audio.speech_cache(Options(), audio_dir)
+    voice, cache = speech.Voice("en", 175), audio.speech_cache(Options.from_environ(), audio_dir)
     for unit in audio.spoken_units(reader.read(source)):
         wav = speech.cache_path(cache, speech.engine().key(unit.spoken, voice))
         assert wav.is_file(), unit.id
