@@ -85,14 +85,14 @@ def test_the_seed_passes_every_check(seed_run, seed_report):
     done, folder = seed_run
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines() == [
-        f"{folder}: pass: 40 clauses agree in 6 files, {seed_report['summary']['validator_runs']} validator runs at 0"
+        f"{folder}: pass: 40 clauses agree in 7 files, {seed_report['summary']['validator_runs']} validator runs at 0"
         f" → {folder / 'report.html'}"
     ]
     assert list(seed_report)[:3] == ["verdict", "summary", "problems"]
     assert seed_report["verdict"] == "pass"
     assert seed_report["problems"] == []
     summary = seed_report["summary"]
-    assert (summary["clauses"], summary["formats"], summary["formats_agreeing"]) == (40, 6, 6)
+    assert (summary["clauses"], summary["formats"], summary["formats_agreeing"]) == (40, 7, 7)
     assert summary["validator_runs_failing"] == 0
 
 
@@ -100,7 +100,7 @@ def test_progress_is_shown(seed_run, seed):
     progress = seed_run[0].stderr
     words = len(expect.expected_words(seed, "pdf"))
     lines = [
-        "check B9-0311-2022: reading back 6 files",
+        "check B9-0311-2022: reading back 7 files",
         f"check B9-0311-2022 pdf: named destinations 40, outline 40, {words} words; 0 problems",
         "veraPDF PDFUA-1.xml: 2 files",
         "outloud: 2 files",
@@ -109,6 +109,7 @@ def test_progress_is_shown(seed_run, seed):
         "axe B9-0311-2022.html [dark]: 0 violations",
         "vnu: 1 files, 0 errors",
         "audio gate B9-0311-2022.mp3: 0 findings",
+        "audiobook gate B9-0311-2022.m4b: 0 findings",
     ]
     for line in lines:
         assert line in progress, line
@@ -116,7 +117,7 @@ def test_progress_is_shown(seed_run, seed):
 
 def test_every_format_carries_all_40_anchors_and_the_sources_words(seed_run, seed_report, seed):
     formats = {f["format"]: f for f in seed_report["formats"]}
-    assert list(formats) == ["html", "pdf", "pdf-large", "epub", "mp3", "vtt"]
+    assert list(formats) == ["html", "pdf", "pdf-large", "epub", "mp3", "vtt", "m4b"]
     channels = {(name, c["channel"]): (c["present"], c["clauses"]) for name, f in formats.items() for c in f["anchors"]}
     with zipfile.ZipFile(seed_run[1] / f"{SEED}.epub") as z:
         has_overlay = any(name.endswith(".smil") for name in z.namelist())
@@ -134,7 +135,7 @@ def test_every_format_carries_all_40_anchors_and_the_sources_words(seed_run, see
     }
     for name, fmt in formats.items():
         assert (fmt["verdict"], fmt["problems"]) == ("pass", []), name
-        if name != "mp3":
+        if name not in {"mp3", "m4b"}:  # chapters only, no words
             assert fmt["words"] == len(expect.expected_words(seed, name)) > 1500, name
     assert seed_report["manifest"] == {"verdict": "pass", "problems": []}
 
@@ -157,6 +158,7 @@ VALIDATORS = {
     ("mutagen (ID3 chapters)", "mp3", ""): ("1.48", {"findings": 0}),
     ("speech onsets (ffmpeg)", "mp3", ""): ("", {"findings": 0}),
     ("webvtt-py", "vtt", ""): ("0.6", {"findings": 0}),
+    ("ffprobe (audiobook chapters)", "m4b", ""): ("", {"findings": 0}),
 }
 
 

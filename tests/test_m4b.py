@@ -41,7 +41,9 @@ def test_ffprobe_lists_one_chapter_per_unit_titled_with_its_spoken_label_in_clau
     titles = _titles(SMALL)
     assert [c.title for c in chapters] == titles
     assert "Recital A" in titles and "Point (a) of recital B" in titles
-    assert chapters[0].start == 0 and chapters[-1].end == duration
+    _, rate, _ = check_audio.m4b_stream(small / "small.m4b")
+    # the last chapter ends with the narration; the AAC stream may run on by its encoder padding (under 2 frames)
+    assert chapters[0].start == 0 and 0 <= duration - chapters[-1].end <= 2 * 1024 * 1000 / rate
     assert all(before.end == after.start for before, after in zip(chapters, chapters[1:], strict=False))
 
 
