@@ -161,16 +161,19 @@ def true_peak(signal: np.ndarray) -> float:
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
-def limit(signal: np.ndarray, rate: int, ceiling_db: float = CEILING_DBTP) -> np.ndarray:
+def limit(
+    signal: np.ndarray, rate: int, ceiling_db: float = CEILING_DBTP, peaks: np.ndarray | None = None
+) -> np.ndarray:
     """``signal`` with its true peaks brought down to ``ceiling_db``: a look-ahead limiter.
 
     The gain each sample needs is held for :data:`HOLD_S` after it and reached
     :data:`ATTACK_S` before it (a running minimum), then smoothed by a moving
     average as long as the attack: every sample gets at most the gain it needs,
-    and the gain moves in ramps, never in steps.
+    and the gain moves in ramps, never in steps. ``peaks`` are the signal's
+    :func:`oversampled_peaks` when known.
     """
     ceiling = 10 ** (ceiling_db / 20)
-    peaks = oversampled_peaks(signal)
+    peaks = oversampled_peaks(signal) if peaks is None else peaks
     if not len(signal) or peaks.max() <= ceiling:
         return signal
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
@@ -201,12 +204,14 @@ def level(pcm: bytes, rate: int) -> bytes:
     loudness = heard_loudness(signal, rate)
     if not math.isfinite(loudness):
         return pcm
-    gain = 0.0
-    levelled = signal
-    for _ in range(PASSES):  # limiting lowers the loudness a little: the gain makes up for it, then limits again
+    peaks = oversampled_peaks(signal)  # scaled with the signal: found once
+    gain, levelled = 0.0, signal
+    for done in range(1, PASSES + 1):  # limiting lowers the loudness a little: the gain makes up for it
         gain = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain + TARGET_LUFS - loudness))
-        levelled = limit(signal * 10 ** (gain / 20), rate)
-        loudness = heard_loudness(levelled, rate)
+        scale = 10 ** (gain / 20)
+        levelled = limit(signal * scale, rate, peaks=peaks * scale)
+        if done < PASSES:
+            loudness = heard_loudness(levelled, rate)
     return pcm16(levelled)
 
 
