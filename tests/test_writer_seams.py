@@ -11,7 +11,12 @@ from conftest import ROOT
 
 WRITERS = ROOT / "publish" / "writers"
 #: The modules of each writer: the writer and the helpers only it uses.
-FAMILIES = [{"html"}, {"pdf", "pdfpost", "weasy"}, {"epub", "epubparts", "epuboverlay"}, {"audio", "audioparts"}]
+FAMILIES = [
+    {"html"},
+    {"pdf", "pdfpost", "weasy"},
+    {"epub", "epubparts", "epuboverlay"},
+    {"audio", "audioparts", "loudness"},
+]
 #: What every writer may share: options and words (shared), the text's HTML elements (textparts).
 SHARED = {"shared", "textparts"}
 #: The one named seam between writers: the PDF editions are rendered from the HTML writer's print page.
