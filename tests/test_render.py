@@ -20,7 +20,17 @@ from publish import anchors, reader
 from publish.model import Document
 from publish.writers import audio, audioparts, epub, epubparts, pdf
 from publish.writers import html as html_writer
-from publish.writers.audioparts import FRAME_SAMPLES, GROUP_PAUSE_MS, PAUSE_MS, Placed, Segment, Tags, Timeline
+from publish.writers.audioparts import (
+    END_PAUSE_MS,
+    FRAME_SAMPLES,
+    GROUP_PAUSE_MS,
+    LEAD_IN_MS,
+    PAUSE_MS,
+    Placed,
+    Segment,
+    Tags,
+    Timeline,
+)
 from publish.writers.shared import Options
 
 XHTML = {"x": "http://www.w3.org/1999/xhtml"}
@@ -141,16 +151,21 @@ def test_audio_pauses_are_longer_before_each_part_and_subheading_and_after_the_l
         parts |= {anchors.heading_eid(section.eid) for section in document.sections} | subheadings
         pauses = audioparts.pauses(units)
         following = [unit.id for unit in units[1:]] + [None]
-        assert pauses == [GROUP_PAUSE_MS if nxt is None or nxt in parts else PAUSE_MS for nxt in following]
+        assert pauses == [
+            END_PAUSE_MS if nxt is None else GROUP_PAUSE_MS if nxt in parts else PAUSE_MS for nxt in following
+        ]
 
 
 def _segments(count: int) -> list[Segment]:
-    """Segments as the encoder would make them, of different lengths, without a file (only their sizes count)."""
+    """Segments as the encoder would make them, of different lengths, without a file (only their sizes count); the
+    first begins with the lead-in."""
     segments = []
     for index in range(count):
-        frames = 40 + 7 * (index % 5)
-        speech = frames * FRAME_SAMPLES - 8000  # the rest of the segment is its pause
-        segments.append(Segment(Path("/nonexistent"), speech, frames, frames * audioparts.FRAME_BYTES))
+        frames = 40 + 7 * (index % 5) + (20 if index == 0 else 0)
+        lead = LEAD_IN_MS * audioparts.SAMPLE_RATE // 1000 if index == 0 else 0
+        samples = frames * FRAME_SAMPLES - 1440  # what the encoder adds: its delay, then padding to whole frames
+        speech = samples - lead - 6000  # the rest of the segment is its pause
+        segments.append(Segment(Path("/nonexistent"), lead, speech, samples, frames, frames * audioparts.FRAME_BYTES))
     return segments
 
 
@@ -158,16 +173,17 @@ def test_audio_timeline_places_each_units_speech_after_the_segments_before_it(sm
     units = audio.spoken_units(small)
     segments = _segments(len(units))
     timeline = audioparts.place(units, segments)
-    played = 0
+    played = 0  # as players play it: the encoder delay at the start skipped (the Info frame's LAME tag says so)
     for unit, segment, placed in zip(units, segments, timeline.units, strict=True):
-        start = played + audioparts.ENCODER_DELAY
+        start = played + segment.lead
         assert (placed.id, placed.title, placed.caption) == (unit.id, unit.title, unit.caption)
         assert (placed.start, placed.end) == (
             round(start * 1000 / audioparts.SAMPLE_RATE),
             round((start + segment.speech) * 1000 / audioparts.SAMPLE_RATE),
         )
-        played += segment.played
-    assert timeline.duration <= played * 1000 // audioparts.SAMPLE_RATE  # never longer than what players play
+        last, played = played, played + segment.played
+    assert timeline.units[0].start == LEAD_IN_MS
+    assert timeline.duration == (last + segments[-1].samples) * 1000 // audioparts.SAMPLE_RATE  # the end padding cut
     assert all(placed.end <= timeline.duration for placed in timeline.units)
     chapters = timeline.chapters()
     assert [c[0] for c in chapters] == [unit.id for unit in units]

@@ -15,7 +15,7 @@ FAMILIES = [
     {"html"},
     {"pdf", "pdfpost", "weasy"},
     {"epub", "epubparts", "epuboverlay"},
-    {"audio", "audioparts"},
+    {"audio", "audioparts", "loudness"},
     {"m4b"},
 ]
 #: What every writer may share: options and words (shared), the text's HTML elements (textparts).

@@ -30,9 +30,9 @@ from publish.check.tools import ToolFailed, ffmpeg
 
 #: How far a chapter or cue may start from the speech onset it names.
 ONSET_TOLERANCE_MS = 60
-#: A player plays this much silence before the first sample of an MP3 without a gapless header: the first chapter,
-#: which starts at 0 so that the chapters tile the timeline, may start this much more before its speech.
-LEAD_IN_MS = 51
+#: The silence before the first unit's speech (the audio writer's lead-in): the first chapter, which starts at 0 so
+#: that the chapters tile the timeline, may start this much more before its speech.
+LEAD_IN_MS = 500
 #: How far the last chapter may end from the end of the audio (an MP3 ends on a whole frame of 26 ms).
 END_TOLERANCE_MS = 60
 #: Decoding rate and the analysis window for onsets.
@@ -94,7 +94,9 @@ def ffprobe_chapters(mp3: Path) -> tuple[list[Chapter], int]:
         )
         for c in data.get("chapters", [])
     ]
-    return chapters, round(float(data["format"]["duration"]) * 1000)
+    # ffprobe counts the encoder delay a LAME tag skips (its start_time) in the duration: the audio heard is shorter.
+    start = float(data["format"].get("start_time", 0) or 0)
+    return chapters, round((float(data["format"]["duration"]) - start) * 1000)
 
 
 def id3_chapters(mp3: Path) -> tuple[list[Chapter], list[str]]:

@@ -1,14 +1,19 @@
-"""Building blocks of the audio edition: MP3 segments per unit, one timeline, ID3 chapters, WebVTT.
+"""Building blocks of the audio edition: MP3 segments per unit, one timeline, the Info frame, ID3 chapters, WebVTT.
 
-Each unit's speech (trimmed) and the pause after it is encoded on its own into
-whole MP3 frames, a *segment*, cached beside the unit's WAV: editing one clause
-re-encodes only that clause, and the MP3 is the segments one after the other,
-written as a stream (a long document is never held in memory as PCM). A player
-decoding the joined frames plays each segment's speech :data:`ENCODER_DELAY`
-samples after the segment's first frame, so every unit's place is exact to the
-sample. One :class:`Timeline` is the single source of truth for where each unit
-is heard; the MP3's chapters, the WebVTT cues and the manifest's times are all
-read from it. Encoding is deterministic, so a rebuild is byte-identical.
+Each unit's speech (trimmed, brought to broadcast loudness by
+:mod:`publish.writers.loudness`) and the pause after it is encoded on its own
+into whole MP3 frames, a *segment*, cached beside the unit's WAV: editing one
+clause re-encodes only that clause, and the MP3 is an Info frame (Xing/LAME
+header: frame count, byte count, encoder delay and padding) then the segments
+one after the other, written as a stream (a long document is never held in
+memory as PCM). The first segment begins with :data:`LEAD_IN_MS` of silence and
+the last pause is :data:`END_PAUSE_MS`. A player decoding the joined frames
+plays each segment's speech :data:`ENCODER_DELAY` samples after the segment's
+first frame, and skips that delay once at the start of the file (as the LAME
+tag says), so every unit's place is exact to the sample. One :class:`Timeline`
+is the single source of truth for where each unit is heard; the MP3's chapters,
+the WebVTT cues and the manifest's times are all read from it. Encoding is
+deterministic, so a rebuild is byte-identical.
 """
 
 from __future__ import annotations
@@ -30,11 +35,14 @@ from importlib import metadata
 from pathlib import Path
 
 import lameenc
-from mutagen.id3 import CHAP, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, TSSE, TXXX, WXXX, CTOCFlags
+from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, TSSE, TXXX, CTOCFlags
+from mutagen.id3 import WXXX as _MutagenWXXX
+from mutagen.id3._specs import EncodedTextSpec, EncodingSpec, Latin1TextSpec
 from mutagen.id3._tags import save_frame
 
 from publish.anchors import TOC
 from publish.outputs import write_atomic
+from publish.writers import loudness
 
 progress = logging.getLogger("publish.progress")
 
@@ -43,9 +51,11 @@ SAMPLE_RATE = 22050
 BIT_RATE = 48
 #: LAME's algorithm quality (0 best … 9 fastest): its default, 5; 2 takes 1.5 times as long for speech.
 QUALITY = 5
-#: Samples a decoder plays before the first encoded sample: lameenc writes no gapless (Xing/LAME) header,
-#: so players start 576 + 529 samples (≈ 50 ms) late. The same holds for each segment of a joined MP3.
-ENCODER_DELAY = 1105
+#: Samples a decoder plays before the first encoded sample of a segment: LAME's delay (576) and the decoder's
+#: (529), ≈ 50 ms. Players skip it once, at the start of the file, as the Info frame's LAME tag says; inside a
+#: joined MP3 each later segment's speech still comes this long after its first frame.
+LAME_DELAY = 576
+ENCODER_DELAY = LAME_DELAY + 529
 #: Samples one MP3 frame decodes to (MPEG-2 Layer III at 22.05 kHz), and a frame's size in bytes without padding.
 FRAME_SAMPLES = 576
 FRAME_BYTES = 72 * BIT_RATE * 1000 // SAMPLE_RATE
@@ -55,16 +65,23 @@ SEGMENT_OVERHEAD = 1440
 #: ID3v2 allows at most this many children per table of contents (CTOC); longer sections get several.
 CTOC_MAX = 255
 #: Bumped when the way a WAV becomes a segment changes beyond the settings in its cache key.
-SEGMENT_PROTOCOL = "publish-segment-1"
-#: A cached segment starts with this magic, then the samples of speech and the frames (two little-endian uint32).
-_SEGMENT_HEADER = struct.Struct("<4sII")
-_SEGMENT_MAGIC = b"PSG1"
+SEGMENT_PROTOCOL = "publish-segment-2"
+#: A cached segment starts with this magic, then the samples of silence before the speech, of speech, of input in
+#: all (silence, speech, pause) and the frames (four little-endian uint32).
+_SEGMENT_HEADER = struct.Struct("<4sIIII")
+_SEGMENT_MAGIC = b"PSG2"
 #: A sample louder than this (of 32767) is speech when trimming a unit's silence.
 SILENCE = 64
 #: Silence kept before a unit's first and after its last loud sample, in ms.
 LEAD_MS, TAIL_MS = 5, 40
 #: Pauses after a unit, in ms: inside a group (a section's heading and clauses), and before a new group.
 PAUSE_MS, GROUP_PAUSE_MS = 500, 1000
+#: Digital silence before the first unit's speech and after the last one's, in ms (the last as encoded: players
+#: hear it less LAME's frame overhead, still more than a second).
+LEAD_IN_MS, END_PAUSE_MS = 500, 1500
+#: The encoder named in the LAME tag (lameenc 1.9 is built from LAME 4.0's sources): decoders honour the delay and
+#: padding of a tag from LAME.
+LAME_VERSION = b"LAME4.0\0\0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +123,18 @@ class Placed:
 class Segment:
     """A unit's speech and the pause after it, encoded on its own: a cached file of whole MP3 frames.
 
-    ``speech`` is the samples of speech it begins with, ``frames`` the MP3 frames
-    it holds (``size`` bytes); a player plays ``frames * FRAME_SAMPLES`` samples
-    for it, the speech from :data:`ENCODER_DELAY` on.
+    ``lead`` is the samples of silence it begins with (the lead-in, in the
+    first segment only), ``speech`` the samples of speech after them,
+    ``samples`` all the samples encoded (lead, speech, pause), ``frames`` the
+    MP3 frames it holds (``size`` bytes); a player plays ``frames *
+    FRAME_SAMPLES`` samples for it, the encoded samples from
+    :data:`ENCODER_DELAY` on.
     """
 
     path: Path
+    lead: int
     speech: int
+    samples: int
     frames: int
     size: int
 
@@ -142,7 +164,8 @@ class Timeline:
         return [(u.id, u.title, s, e) for u, s, e in zip(self.units, starts, ends, strict=True)]
 
     def mp3_frames(self) -> Iterator[bytes]:
-        """The MP3 frames of every segment in order, one segment at a time."""
+        """The MP3 frames: the Info frame, then every segment's in order, one segment at a time."""
+        yield info_frame(self.segments)
         for segment in self.segments:
             yield segment.mp3()
 
@@ -173,22 +196,22 @@ def _ms(samples: int) -> int:
 
 
 def pauses(units: Sequence[Unit]) -> list[int]:
-    """The pause after each unit in ms: longer before a new group or subheading and after the last unit."""
+    """The pause after each unit in ms: longer before a new group or subheading, and the tail after the last."""
 
     def new_part(unit: Unit, following: Unit) -> bool:
         return following.group != unit.group or following.id in following.subgroups
 
     return [
-        GROUP_PAUSE_MS if index == len(units) - 1 or new_part(unit, units[index + 1]) else PAUSE_MS
+        END_PAUSE_MS if index == len(units) - 1 else GROUP_PAUSE_MS if new_part(unit, units[index + 1]) else PAUSE_MS
         for index, unit in enumerate(units)
     ]
 
 
-def segment_path(wav: Path, pause_ms: int) -> Path:
-    """Where the segment of ``wav`` followed by ``pause_ms`` of silence is cached: beside the WAV, keyed by the
-    WAV's own cache key, the pause and everything else the encoding depends on."""
-    settings = (SEGMENT_PROTOCOL, wav.stem, pause_ms, SILENCE, LEAD_MS, TAIL_MS, SEGMENT_OVERHEAD, BIT_RATE,
-                SAMPLE_RATE, QUALITY, lameenc_version())  # fmt: skip
+def segment_path(wav: Path, pause_ms: int, lead_ms: int = 0) -> Path:
+    """Where the segment of ``lead_ms`` of silence, ``wav``'s speech and ``pause_ms`` of silence is cached: beside
+    the WAV, keyed by the WAV's own cache key, the silences and everything else the encoding depends on."""
+    settings = (SEGMENT_PROTOCOL, wav.stem, pause_ms, lead_ms, SILENCE, LEAD_MS, TAIL_MS, SEGMENT_OVERHEAD,
+                BIT_RATE, SAMPLE_RATE, QUALITY, lameenc_version(), loudness.settings())  # fmt: skip
     key = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:32]
     return wav.with_name(f"{wav.stem}.{key}.mp3seg")
 
@@ -200,15 +223,16 @@ def lameenc_version() -> str:
 
 
 def encode_segments(wavs: Sequence[Path], pauses_ms: Sequence[int], jobs: int, label: str) -> list[Segment]:
-    """The segment of each WAV and pause, from the cache or encoded now (``jobs`` at a time: LAME runs in
-    threads, as lameenc releases the GIL while it encodes)."""
-    paths = [segment_path(wav, pause) for wav, pause in zip(wavs, pauses_ms, strict=True)]
+    """The segment of each WAV and pause (the first one after the lead-in), from the cache or encoded now (``jobs``
+    at a time: LAME and numpy run in threads, as lameenc and numpy's FFT release the GIL while they work)."""
+    leads = [LEAD_IN_MS] + [0] * (len(wavs) - 1)
+    paths = [segment_path(wav, pause, lead) for wav, pause, lead in zip(wavs, pauses_ms, leads, strict=True)]
     found = [load_segment(path) for path in paths]
     todo = [index for index, segment in enumerate(found) if segment is None]
     if todo:
         progress.info("%s: encoding %d of %d units (%d cached)", label, len(todo), len(wavs), len(wavs) - len(todo))
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            made = pool.map(lambda i: encode_segment(wavs[i], pauses_ms[i], paths[i]), todo)
+            made = pool.map(lambda i: encode_segment(wavs[i], pauses_ms[i], paths[i], leads[i]), todo)
             for index, segment in zip(todo, made, strict=True):
                 found[index] = segment
     return [segment for segment in found if segment is not None]
@@ -218,25 +242,29 @@ def load_segment(path: Path) -> Segment | None:
     """The cached segment at ``path``, or None when there is none (or it is not one: then it is made again)."""
     try:
         with path.open("rb") as handle:
-            magic, speech, frames = _SEGMENT_HEADER.unpack(handle.read(_SEGMENT_HEADER.size))
+            magic, lead, speech, samples, frames = _SEGMENT_HEADER.unpack(handle.read(_SEGMENT_HEADER.size))
             size = os.fstat(handle.fileno()).st_size
     except (OSError, struct.error):
         return None
     size -= _SEGMENT_HEADER.size
     if magic != _SEGMENT_MAGIC or not frames or not frames * FRAME_BYTES <= size <= frames * (FRAME_BYTES + 1):
         return None
-    return Segment(path, speech, frames, size)
+    return Segment(path, lead, speech, samples, frames, size)
 
 
-def encode_segment(wav: Path, pause_ms: int, path: Path) -> Segment:
-    """Encode ``wav``'s trimmed speech and ``pause_ms`` of silence into the segment file ``path`` (atomically)."""
-    speech = trim(read_pcm(wav))
+def encode_segment(wav: Path, pause_ms: int, path: Path, lead_ms: int = 0) -> Segment:
+    """Encode ``lead_ms`` of silence, ``wav``'s trimmed speech at broadcast loudness and ``pause_ms`` of silence
+    into the segment file ``path`` (atomically)."""
+    speech = loudness.level(trim(read_pcm(wav)), SAMPLE_RATE)
+    lead = lead_ms * SAMPLE_RATE // 1000
     silence = max(0, pause_ms * SAMPLE_RATE // 1000 - SEGMENT_OVERHEAD)
-    mp3 = encode_mp3(speech + b"\0\0" * silence)
-    segment = Segment(path, len(speech) // 2, count_frames(mp3), len(mp3))
+    mp3 = encode_mp3(b"\0\0" * lead + speech + b"\0\0" * silence)
+    samples = lead + len(speech) // 2 + silence
+    segment = Segment(path, lead, len(speech) // 2, samples, count_frames(mp3), len(mp3))
+    header = _SEGMENT_HEADER.pack(_SEGMENT_MAGIC, lead, segment.speech, samples, segment.frames)
     # Builds of several documents share the cache and may encode the same unit (a heading) at once: each writes
     # its own temporary file, and neither removes the other's.
-    write_atomic(path, _SEGMENT_HEADER.pack(_SEGMENT_MAGIC, segment.speech, segment.frames) + mp3, clear_stale=False)
+    write_atomic(path, header + mp3, clear_stale=False)
     return segment
 
 
@@ -255,17 +283,66 @@ def count_frames(mp3: bytes) -> int:
 
 
 def place(units: Sequence[Unit], segments: Sequence[Segment]) -> Timeline:
-    """Put the units' segments one after the other; each unit's speech is placed exactly, then rounded to ms."""
+    """Put the units' segments one after the other; each unit's speech is placed exactly, then rounded to ms.
+
+    Times are as a player that reads the LAME tag plays the file: the first
+    segment's :data:`ENCODER_DELAY` skipped, the audio ending with the last
+    segment's pause (the padding after it skipped too).
+    """
     placed: list[Placed] = []
-    at = 0  # samples played
+    at = 0  # samples played, less the delay skipped at the start
     for unit, segment in zip(units, segments, strict=True):
-        start = at + ENCODER_DELAY
+        start = at + segment.lead
         placed.append(Placed(unit.id, unit.title, unit.caption, _ms(start), _ms(start + segment.speech)))
+        last = at
         at += segment.played
-    # Players without a frame count (no Xing header) estimate the duration from the size and the bit rate, a
-    # little short of the frames' length: no chapter or clip may end after the audio as they measure it.
-    estimate = sum(segment.size for segment in segments) * 8 // BIT_RATE
-    return Timeline(tuple(placed), tuple(segments), min(at * 1000 // SAMPLE_RATE, estimate))
+    end = last + segments[-1].samples if segments else 0
+    return Timeline(tuple(placed), tuple(segments), end * 1000 // SAMPLE_RATE)
+
+
+def end_padding(segments: Sequence[Segment]) -> int:
+    """The samples a player skips at the end: what the last frame holds after the last sample encoded."""
+    return segments[-1].played - LAME_DELAY - segments[-1].samples if segments else 0
+
+
+def info_frame(segments: Sequence[Segment]) -> bytes:
+    """The Info frame (a Xing header for a constant bit rate, with a LAME tag) that goes before the segments.
+
+    An MPEG-2 Layer III frame of silence at the segments' bit rate holding
+    ``Info``, the flags (frames, bytes), the frames that follow, the bytes of
+    the whole stream (this frame included), then the LAME tag: encoder, CBR,
+    the bit rate, the encoder delay (:data:`LAME_DELAY`) and the padding at the
+    end, the stream's length, and the tag's CRC-16 (the music's CRC is left 0).
+    Players read the exact duration from it, skip it, and play gaplessly.
+    """
+    frames = sum(segment.frames for segment in segments)
+    size = FRAME_BYTES + sum(segment.size for segment in segments)
+    padding = end_padding(segments)
+    if not 0 <= padding < 4096:
+        raise ValueError(f"an end padding of {padding} samples does not fit the LAME tag")
+    header = 0xFFF30000 | _BITRATE_INDEX << 12 | 0xC4  # MPEG-2, Layer III, no CRC, 22.05 kHz, mono, original
+    tag = bytearray(header.to_bytes(4, "big") + bytes(9))  # the header, then the side information: nothing coded
+    tag += b"Info" + struct.pack(">III", 0x3, frames, size)  # flags: frames and bytes
+    tag += LAME_VERSION + bytes([0x01, 0])  # tag revision 0 + CBR, no lowpass recorded
+    tag += struct.pack(">IHHBB", 0, 0, 0, 0, BIT_RATE)  # no peak or ReplayGain recorded, no flags, the bit rate
+    tag += (LAME_DELAY << 12 | padding).to_bytes(3, "big")
+    tag += struct.pack(">BBHIH", 0, 0, 0, size, 0)  # misc, MP3 gain, preset, the length, the music's CRC
+    tag += struct.pack(">H", _crc16(bytes(tag)))
+    return bytes(tag) + bytes(FRAME_BYTES - len(tag))
+
+
+#: The header's bit rate index of :data:`BIT_RATE` (MPEG-2 Layer III: 8, 16, 24, 32, 40, 48 … kbit/s).
+_BITRATE_INDEX = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160).index(BIT_RATE) + 1
+
+
+def _crc16(data: bytes) -> int:
+    """CRC-16/ARC (polynomial 0x8005 reflected, as the LAME tag's CRC)."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
 
 
 def encode_mp3(pcm: bytes) -> bytes:
@@ -277,6 +354,20 @@ def encode_mp3(pcm: bytes) -> bytes:
     encoder.set_channels(1)
     encoder.set_quality(QUALITY)
     return bytes(encoder.encode(pcm)) + bytes(encoder.flush())
+
+
+class _UrlSpec(Latin1TextSpec):
+    """A URL that ends its frame: written without the NUL that ends a string followed by more fields."""
+
+    def write(self, config: object, data: object, value: str) -> bytes:
+        return value.encode("latin1")
+
+
+class WXXX(_MutagenWXXX):
+    """A user-defined link frame whose URL is not followed by a NUL (ID3v2.4: the URL is the rest of the frame;
+    mutagen ends it with one)."""
+
+    _framespec = [EncodingSpec("encoding", default=3), EncodedTextSpec("desc"), _UrlSpec("url")]
 
 
 class OrderedID3(ID3):
@@ -308,6 +399,8 @@ class Tags:
     contents: str
     #: Link of each chapter to the same anchor in another edition, e.g. ``doc.html#{id}``; "" for none.
     link: str = ""
+    #: The genre (TCON).
+    genre: str = "Speech"
 
 
 def id3_tag(units: Sequence[Unit], timeline: Timeline, tags: Tags) -> OrderedID3:
@@ -328,6 +421,7 @@ def id3_tag(units: Sequence[Unit], timeline: Timeline, tags: Tags) -> OrderedID3
     tag.add(TLAN(encoding=3, text=tags.language))
     if tags.date:
         tag.add(TDRC(encoding=3, text=tags.date))
+    tag.add(TCON(encoding=3, text=tags.genre))
     tag.add(TSSE(encoding=3, text=tags.encoder))
     for description, value in tags.facts:
         tag.add(TXXX(encoding=3, desc=description, text=value))
