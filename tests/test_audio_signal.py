@@ -15,6 +15,7 @@ from mutagen.mp3 import MP3
 
 from publish import reader
 from publish.check import audio as check
+from publish.check import tools
 from publish.model import Document
 from publish.writers import audio, audioparts, loudness
 from publish.writers.audioparts import LEAD_IN_MS, SAMPLE_RATE, Segment, Tags
@@ -37,7 +38,7 @@ def _mp3s(built: Path) -> list[Path]:
 def ebur128(mp3: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) of the decoded MP3, by ffmpeg's EBU R128 meter."""
     args = [
-        check.tool("ffmpeg"),
+        tools.ffmpeg("ffmpeg"),
         "-hide_banner",
         "-nostats",
         "-i",
@@ -205,6 +206,14 @@ def test_every_edition_is_at_broadcast_loudness_with_headroom(built):
         assert loudness.true_peak(samples) == pytest.approx(peak, abs=0.3)
 
 
+def test_the_audiobook_is_at_the_same_loudness(built):
+    """The M4B (the narration encoded again as AAC) meets the same target: −19 LUFS ±1, true peak ≤ −1.5 dBTP."""
+    for mp3 in _mp3s(built):
+        book = mp3.with_suffix(".m4b")
+        integrated, peak = ebur128(book)
+        assert abs(integrated - TARGET) <= TOLERANCE and peak <= MAX_TRUE_PEAK, (book.name, integrated, peak)
+
+
 def test_speech_starts_after_half_a_second_and_ends_a_second_before_the_end(built):
     for mp3 in _mp3s(built):
         samples = decoded(mp3)
@@ -217,7 +226,7 @@ def test_speech_starts_after_half_a_second_and_ends_a_second_before_the_end(buil
 
 def test_players_read_the_exact_length_from_the_info_frame(built):
     for mp3 in _mp3s(built):
-        probe = subprocess.run([check.tool("ffprobe"), "-v", "info", str(mp3)], capture_output=True, text=True)
+        probe = subprocess.run([tools.ffmpeg("ffprobe"), "-v", "info", str(mp3)], capture_output=True, text=True)
         assert "Estimating duration from bitrate" not in probe.stderr
         manifest = json.loads((mp3.parent / "anchors.json").read_text(encoding="utf-8"))["editions"]["audio"]
         length = len(decoded(mp3)) / RATE  # what a gapless player plays: the delay and the padding skipped
