@@ -20,12 +20,16 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SMALL
 
-from publish import manifest, reader
+from publish import formats, manifest, reader
 
 DOCS = ("small", "other")
-FORMATS = ("html", "pdf", "audio", "epub")
-#: Every output file of a document, by the format whose recipe writes it.
-FILES = {"html": (".html",), "pdf": (".pdf", "-large-print.pdf"), "audio": (".mp3", ".vtt"), "epub": (".epub",)}
+#: Every output file of a document, by the format whose recipe writes it (publish/formats.py).
+FILES: dict[str, tuple[str, ...]] = {}
+for _file in formats.FILES:
+    FILES[_file.writer] = (*FILES.get(_file.writer, ()), _file.suffix)
+FORMATS = tuple(FILES)
+#: The editions every full build records in anchors.json.
+EDITIONS = {"html", "pdf", "pdf-large", "audio", "epub", "m4b"}
 RECIPE = re.compile(r"publish build --to (\w+)(?: --edition [\w-]+)? -o build sources/(\S+)\.md")
 EDITION_RECIPE = re.compile(r"publish build --to pdf --edition ([\w-]+) -o build sources/(\S+)\.md")
 #: ``tree`` is every format of two documents built by make.
@@ -86,14 +90,14 @@ def test_a_parallel_build_makes_every_output_and_records_every_format(tree):
     assert set(outputs(tree)) == {f"{doc}{s}" for doc in DOCS for suffixes in FILES.values() for s in suffixes}
     for doc in DOCS:
         data = json.loads((tree / "build" / doc / "anchors.json").read_text(encoding="utf-8"))
-        assert set(data["editions"]) == {"html", "pdf", "pdf-large", "audio", "epub"}
+        assert set(data["editions"]) == EDITIONS
         for clause in data["clauses"]:
             assert {"html", "pdf", "pdf-large", "epub"} <= set(clause), clause["eid"]
 
 
 def test_make_after_no_change_runs_nothing(tree):
     assert make(tree, "-q", check=False).returncode == 0
-    for target in ((), ("build",), ("html", "pdf", "audio", "epub")):
+    for target in ((), ("build",), FORMATS):
         result = make(tree, "-n", *target)
         assert recipes(result.stdout) == set()
         assert "publish" not in result.stdout
@@ -185,7 +189,7 @@ def test_a_theme_change_rewrites_only_the_files_styled_by_it(tree):
     assert make(tree, "-q", check=False).returncode == 0
     for doc in DOCS:  # a partial rebuild keeps what the other writers recorded
         data = json.loads((tree / "build" / doc / "anchors.json").read_text(encoding="utf-8"))
-        assert set(data["editions"]) == {"html", "pdf", "pdf-large", "audio", "epub"}
+        assert set(data["editions"]) == EDITIONS
 
 
 # --- anchors.json under concurrent writers ----------------------------------------------------------------------

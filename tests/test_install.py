@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED_SOURCE
 
+from publish import formats
+
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 
@@ -69,7 +71,7 @@ def test_an_installed_wheel_builds_every_format_outside_the_checkout(installed, 
                           cwd=tmp_path, env=env, capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr
     folder = tmp_path / "out" / "B9-0311-2022"
-    suffixes = (".html", ".pdf", "-large-print.pdf", ".mp3", ".vtt", ".epub")
+    suffixes = [file.suffix for file in formats.FILES]
     assert {path.name for path in folder.iterdir()} == {f"B9-0311-2022{s}" for s in suffixes} | {"anchors.json"}
     theme = (ROOT / "themes" / "default.css").read_text(encoding="utf-8")
     assert theme.strip().splitlines()[-1] in (folder / "B9-0311-2022.html").read_text(encoding="utf-8")

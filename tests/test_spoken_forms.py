@@ -197,7 +197,10 @@ def test_a_unit_that_cannot_be_spoken_is_named_and_the_other_editions_are_writte
     monkeypatch.setattr(speech, "check_wav", refuse_note_2)
     assert main(["build", "-q", "-o", str(out), str(source)]) == 1
     err = capsys.readouterr().err
-    assert "publish: references: audio: could not speak authorialNote_2 (Note 2) after 3 attempts: refused" in err
+    # the audiobook is made from the audio edition's narration: it goes without, and says why
+    assert "publish: 2 editions could not be made:" in err
+    assert "references: audio: could not speak authorialNote_2 (Note 2) after 3 attempts: refused" in err
+    assert "references: m4b: no narration to make the audiobook from: the audio edition could not be made" in err
     assert "hint: every other edition was written" in err
     for name in ("references.html", "references.pdf", "references-large-print.pdf", "references.epub"):
         assert (folder / name).stat().st_size > 0, name
