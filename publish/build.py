@@ -49,7 +49,13 @@ def build(
         for name, write in writers:
             try:
                 with ExitStack() as scratch:
-                    provided = _provide(name, document, out_dir, document_options, scratch)
+                    provided, unmade = _provide(name, document, out_dir, document_options, scratch)
+                    for writer, error in unmade:  # as in a full build: the writer goes without that edition
+                        progress.info(
+                            "[%d/%d] %s: %s: failed: %s", number, len(documents), document.name, writer, error
+                        )
+                        failures.append((f"{document.name}: {writer}", error))
+                        document_options = replace(document_options, failed=(*document_options.failed, writer))
                     paths = write(document, out_dir, replace(document_options, provided=provided))
             except EditionError as error:
                 progress.info("[%d/%d] %s: %s: failed: %s", number, len(documents), document.name, name, error)
@@ -66,19 +72,22 @@ def build(
 
 def _provide(
     name: str, document: Document, out_dir: Path, options: Options, scratch: ExitStack
-) -> tuple[tuple[str, Path], ...]:
+) -> tuple[tuple[tuple[str, Path], ...], list[tuple[str, EditionError]]]:
     """Make sure writer ``name`` finds the facts of every edition it needs (its ``NEEDS``): those recorded in
     ``out_dir`` when they can serve, else the facts of the edition made now in a scratch folder that lives as long
     as ``scratch`` (nothing of it is kept: ``--to epub`` alone gives the bytes of a full build). An edition that
-    could not be made in this build is not made again: the writer goes without it.
+    could not be made in this build is not made again: the writer goes without it, and so it does when the edition
+    cannot be made now (eSpeak NG cannot speak a unit).
 
-    Return the (edition, folder) pairs of the scratch folders.
+    Return the (edition, folder) pairs of the scratch folders, and the writers that could not make theirs, with why.
     """
     provided: list[tuple[str, Path]] = []
+    unmade: list[tuple[str, EditionError]] = []
     for edition in getattr(MODULES[name], "NEEDS", ()):
-        if edition in options.failed:
+        writer = formats.BY_EDITION[edition].writer
+        if writer in options.failed or writer in (w for w, _ in unmade):
             continue
-        provider = MODULES[formats.BY_EDITION[edition].writer]
+        provider = MODULES[writer]
         problem = provider.stale(document, out_dir, options, manifest.edition(out_dir, edition))
         if problem is None:
             continue
@@ -88,9 +97,13 @@ def _provide(
         folder = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix=f"publish-{edition}-"))) / document.name
         manifest.start(document, folder)
         chosen = (edition,) if edition in getattr(provider, "EDITIONS", ()) else ()
-        provider.write(document, folder, replace(options, editions=chosen))
+        try:
+            provider.write(document, folder, replace(options, editions=chosen))
+        except EditionError as error:
+            unmade.append((writer, error))
+            continue
         provided.append((edition, folder))
-    return tuple(provided)
+    return tuple(provided), unmade
 
 
 def _build_error(failures: Sequence[tuple[str, EditionError]]) -> BuildError:

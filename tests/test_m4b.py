@@ -18,6 +18,7 @@ from publish.build import build
 from publish.check import audio as check_audio
 from publish.check.expect import spoken_units
 from publish.errors import EditionError
+from publish.writers import audio as audio_writer
 from publish.writers import m4b
 from publish.writers.shared import Options
 
@@ -114,3 +115,14 @@ def test_without_the_audio_edition_the_audiobook_fails_and_keeps_its_last_good_f
     with pytest.raises(EditionError, match="no narration to make the audiobook from"):
         m4b.write(document, folder, Options(failed=("audio",)))
     assert (folder / "small.m4b").read_bytes() == before
+
+
+def test_a_narration_recorded_without_chapter_titles_is_stale(small):
+    """An audio edition recorded before its units carried their titles is spoken again, not used without them."""
+    facts = manifest.edition(small, "audio")
+    document = reader.parse(SMALL, Path("small.md"))
+    assert audio_writer.stale(document, small, Options(), facts) is None
+    untitled = {**facts, "units": [{k: v for k, v in unit.items() if k != "title"} for unit in facts["units"]]}
+    assert (
+        audio_writer.stale(document, small, Options(), untitled) == "the recorded narration has other units or titles"
+    )

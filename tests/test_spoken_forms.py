@@ -213,3 +213,25 @@ def test_a_unit_that_cannot_be_spoken_is_named_and_the_other_editions_are_writte
     data = json.loads((folder / "anchors.json").read_text(encoding="utf-8"))
     assert data["editions"]["audio"] == json.loads(good["anchors.json"])["editions"]["audio"]
     assert data["editions"]["epub"]["media_overlay"] is None
+
+
+def test_the_epub_alone_goes_without_overlays_when_its_narration_cannot_be_spoken(
+    source, tmp_path, monkeypatch, capsys
+):
+    """``--to epub`` alone, a unit eSpeak NG cannot speak: as in a full build, the EPUB is written without media
+    overlays and the build fails naming the audio edition (not the EPUB)."""
+    check_wav = speech.check_wav
+
+    def refuse_note_2(path: Path, text: str, rate: int) -> str:
+        return "refused by the test" if text.startswith("Note 2.") else check_wav(path, text, rate)
+
+    monkeypatch.setattr(speech, "check_wav", refuse_note_2)
+    out = tmp_path / "out"
+    assert main(["build", "-q", "-t", "epub", "-o", str(out), str(source)]) == 1
+    err = capsys.readouterr().err
+    assert "publish: references: audio: could not speak authorialNote_2 (Note 2)" in err
+    assert "references: epub" not in err
+    folder = out / "references"
+    assert sorted(path.name for path in folder.iterdir()) == ["anchors.json", "references.epub"]
+    with zipfile.ZipFile(folder / "references.epub") as epub:
+        assert not [name for name in epub.namelist() if name.endswith((".smil", ".mp3"))]

@@ -272,12 +272,18 @@ def m4b_stream(m4b: Path) -> tuple[str, int, str]:
     return str(first.get("codec_name", "")), int(first.get("sample_rate", 0)), brand
 
 
+#: How far the speech of an audiobook chapter may be heard from the MP3's, decoded alike: two onset windows.
+AUDIOBOOK_SYNC_MS = 10
+
+
 def m4b_gate(m4b: Path, mp3: Path, titles: Sequence[str]) -> list[Finding]:
     """Everything wrong with an audiobook beside its MP3, whose units are titled ``titles`` in order.
 
     An empty list means: the file is AAC in an M4B; ffprobe lists one chapter per unit, titled with its spoken
-    label, in order, tiling the audio; each chapter starts where the MP3's chapter starts, within one AAC frame
-    (1024 samples), and the two last as long within two frames (the encoder's priming and padding).
+    label, in order, tiling the audio from 0 to its end; each chapter starts where the MP3's chapter starts, within
+    one AAC frame (1024 samples), and the two last as long within two frames (the encoder's priming and padding);
+    and the speech after each chapter's start is heard when the MP3's is, within :data:`AUDIOBOOK_SYNC_MS` (both
+    decoded by ffmpeg as a player decodes them: a book whose sound is shifted from its chapter marks fails).
     """
     findings: list[Finding] = []
     where = m4b.name
@@ -311,4 +317,11 @@ def m4b_gate(m4b: Path, mp3: Path, titles: Sequence[str]) -> list[Finding]:
         fail(where, f"{len(probed)} chapters, the MP3 has {len(heard)}")
     if abs(duration - mp3_duration) > 2 * frame:
         fail(where, f"lasts {duration} ms, the MP3 {mp3_duration} ms")
+    if probed and (probed[0].start != 0 or not 0 <= duration - probed[-1].end <= 2 * frame):
+        fail(where, f"chapters run from {probed[0].start} to {probed[-1].end} ms, the audio from 0 to {duration} ms")
+    book_flags, mp3_flags = voiced(decode(m4b)), voiced(decode(mp3))
+    for chapter in probed:
+        book_onset, mp3_onset = onset(book_flags, chapter.start), onset(mp3_flags, chapter.start)
+        if book_onset is None or mp3_onset is None or abs(book_onset - mp3_onset) > AUDIOBOOK_SYNC_MS:
+            fail(chapter.title, f"its speech is heard at {book_onset} ms, in the MP3 at {mp3_onset} ms")
     return findings

@@ -77,8 +77,10 @@ def stale(document: Document, out_dir: Path, options: Options, facts: manifest.A
         if not (out_dir / str(facts.get(key, ""))).is_file():
             return f"the audio edition's {key} is missing"
     units = spoken_units(document)
-    if [unit["id"] for unit in facts.get("units", ())] != [unit.id for unit in units]:
-        return "the recorded narration has other units"
+    if [(unit["id"], unit.get("title")) for unit in facts.get("units", ())] != [
+        (unit.id, unit.title) for unit in units
+    ]:
+        return "the recorded narration has other units or titles"
     captions = _cue_texts((out_dir / facts["vtt"]).read_text(encoding="utf-8"))
     if captions != {unit.id: " ".join(unit.caption.split()) for unit in units}:
         return "the recorded narration speaks an earlier text"
