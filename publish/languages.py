@@ -36,12 +36,13 @@ SECTIONS = ("citations", "recitals", "paragraphs")
 CLAUSES = ("citation", "recital", "paragraph", "point", "indent")
 WORDS = (
     "skip", "contents", "back", "notes", "note", "back_to_call", "about", "formats", "languages", "procedure",
-    "landmarks", "pages", "page_of", "edition_pdf", "edition_pdf_large", "edition_epub", "edition_audio", "edition_m4b",
+    "landmarks", "pages", "page_of", "page", "edition_pdf", "edition_pdf_large", "edition_epub", "edition_audio",
+    "edition_m4b",
 )  # fmt: skip
 #: The kinds of document a type line may name (``type_lines``), as the importer records them.
 DOCUMENT_KINDS = ("motion", "joint_motion", "report", "text_adopted")
 #: Placeholders a template must hold.
-TEMPLATES = {"page_of": ("{page}", "{pages}")}
+TEMPLATES = {"page_of": ("{page}", "{pages}"), "page": ("{page}",)}
 DATE_PLACEHOLDERS = ("{day}", "{month}", "{year}")
 #: The EPUB's accessibility summary, sentence by sentence (templates; see en.yaml for the placeholders).
 SUMMARY = ("conforms", "no_media", "text_only", "clauses", "reflow", "narration", "narration_notes", "pages")

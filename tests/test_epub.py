@@ -11,6 +11,7 @@ import os
 import posixpath
 import re
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from lxml import etree
 
 from publish import manifest, reader
 from publish.build import build
-from publish.check.epub import Audit, audit
+from publish.check.epub import Audit, audit, page_breaks_unnamed
 from publish.cli import main
 from publish.errors import PublishError
 from publish.model import Metadata
@@ -331,7 +332,7 @@ def test_page_list_has_one_entry_per_page_of_the_standard_pdf(built, seed_packag
     text = seed_package.xml(seed_package.spine[0])
     markers = text.findall(".//x:span[@epub:type='pagebreak']", NS)
     assert [(m.get("id"), m.get("role"), m.get("aria-label")) for m in markers] == [
-        (f"page_{n}", "doc-pagebreak", str(n)) for n in range(1, pdf["pages"] + 1)
+        (f"page_{n}", "doc-pagebreak", f"Page {n}") for n in range(1, pdf["pages"] + 1)
     ]
     for start, marker in zip(pdf["page_starts"], markers, strict=True):
         if not start.get("continues"):
@@ -378,6 +379,24 @@ def test_a_page_map_with_a_missing_page_is_an_error(tmp_path, seed):
     manifest.record(tmp_path, "pdf", {"file": "x.pdf", "pages": 3, "page_starts": starts})
     with pytest.raises(PublishError, match="one start for each of its 3 pages"):
         epub.write(seed, tmp_path, Options())
+
+
+def test_a_page_break_is_named_page_and_its_number_in_the_books_language(seed):
+    """A screen reader says "Page 2", "Seite 2", "2. oldal" where it said a bare "2" before the clause after it."""
+    starts = [PageStart(1, "preface"), PageStart(2, "rec_C")]
+    root = etree.fromstring(content_document(seed, starts))
+    assert [m.get("aria-label") for m in root.iterfind(".//x:span[@epub:type='pagebreak']", NS)] == ["Page 1", "Page 2"]
+    assert page_breaks_unnamed(root) == []
+    german = replace(seed, metadata=replace(seed.metadata, language="de"))
+    assert "Seite 2" in content_document(german, starts).decode("utf-8")
+    hungarian = replace(seed, metadata=replace(seed.metadata, language="hu"))
+    assert "2. oldal" in content_document(hungarian, starts).decode("utf-8")
+    for marker in root.iterfind(".//x:span[@epub:type='pagebreak']", NS):
+        marker.set("aria-label", marker.get("id").removeprefix("page_"))  # as it was: a bare number
+    assert page_breaks_unnamed(root) == [
+        "page break page_1 is named '1', not a phrase with its number (\"Page 1\")",
+        "page break page_2 is named '2', not a phrase with its number (\"Page 2\")",
+    ]
 
 
 def test_page_breaks_never_take_the_text_around_them(seed):

@@ -276,6 +276,12 @@ def check_package(path: Path) -> list[Finding]:
             Finding("overlay", rule, f"{path.name}:{where}", message, "error")
             for rule, where, message in overlay_problems(z, opf, opf_path)
         ]
+        unnamed = [
+            (name, marker)
+            for name in z.namelist()
+            if name.endswith(".xhtml") and name != nav_path
+            for marker in page_breaks_unnamed(etree.fromstring(z.read(name)))
+        ]
     meta: dict[str, list[str]] = {}
     for element in opf.iterfind("{*}metadata/{*}meta[@property]"):
         meta.setdefault(element.get("property"), []).append((element.text or "").strip())
@@ -291,7 +297,22 @@ def check_package(path: Path) -> list[Finding]:
     if pages and not any(meta.get("pageBreakSource", [])):
         problems.append(("a11y-page-source", "a page list without pageBreakSource"))
     findings = [Finding("package", rule, f"{path.name}:{opf_path}", message, "error") for rule, message in problems]
+    findings += [
+        Finding("package", "a11y-page-name", f"{path.name}:{name}", message, "error") for name, message in unnamed
+    ]
     return findings + overlays
+
+
+def page_breaks_unnamed(root: etree._Element) -> list[str]:
+    """Each page break marker of a content document whose name is not a phrase holding its page's number: a bare
+    "2" (or none) runs into what follows when a screen reader announces it ("2, link, Recital C")."""
+    problems = []
+    for marker in root.iterfind(".//*[@{http://www.idpf.org/2007/ops}type='pagebreak']"):
+        name, number = (marker.get("aria-label") or marker.get("title") or "").strip(), marker.get("id", "")
+        digits = number.rpartition("_")[2]
+        if not any(ch.isalpha() for ch in name) or digits not in name:
+            problems.append(f"page break {number} is named '{name}', not a phrase with its number (\"Page {digits}\")")
+    return problems
 
 
 # --------------------------------------------------------------------------

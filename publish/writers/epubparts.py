@@ -99,12 +99,15 @@ def content_document(document: Document, pages: Sequence[PageStart]) -> bytes:
         call.set(EPUB_TYPE, "noteref")
     for notes in root.iterfind(f".//{{{XHTML}}}section[@role='doc-endnotes']"):
         notes.set(EPUB_TYPE, "endnotes")
-    _place_page_breaks(root, pages)
+    _place_page_breaks(root, pages, words(document)["page"])
     return _serialise(root)
 
 
-def _place_page_breaks(root: etree._Element, pages: Sequence[PageStart]) -> None:
-    """Insert ``<span epub:type="pagebreak" role="doc-pagebreak" id="page_n" aria-label="n"/>`` for every page.
+def _place_page_breaks(root: etree._Element, pages: Sequence[PageStart], name: str = "Page {page}") -> None:
+    """Insert ``<span epub:type="pagebreak" role="doc-pagebreak" id="page_n" aria-label="Page n"/>`` for every page.
+
+    The marker is named with the language's ``name`` ("Page {page}", "Seite {page}"): a screen reader then says
+    "Page 2" where a bare "2" would run into the clause that follows ("2, link, Recital C").
 
     A page that starts at a list item or a container gets its marker as the element's first child; one that starts
     at a heading or a paragraph, just before it. A page that starts inside a clause (``continues``) gets its marker
@@ -116,7 +119,12 @@ def _place_page_breaks(root: etree._Element, pages: Sequence[PageStart]) -> None
     for start in sorted(pages, key=lambda p: p.page):
         marker = etree.Element(
             f"{{{XHTML}}}span",
-            {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": start.marker_id, "aria-label": str(start.page)},
+            {
+                EPUB_TYPE: "pagebreak",
+                "role": "doc-pagebreak",
+                "id": start.marker_id,
+                "aria-label": name.format(page=start.page),
+            },
         )
         target = by_id.get(start.eid)
         if target is None:
