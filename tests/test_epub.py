@@ -341,6 +341,20 @@ def test_page_list_has_one_entry_per_page_of_the_standard_pdf(built, seed_packag
     assert {"pageBreakMarkers", "pageNavigation"} <= set(seed_package.meta("schema:accessibilityFeature"))
 
 
+def test_the_ncx_counts_its_depth_and_lists_the_pages(built, seed_package):
+    """EPUB 2 reading systems read the NCX: its depth is the contents' nesting (not ebooklib's 0) and it has the
+    page list the navigation document has."""
+    pages = manifest.load(built / "B9-0311-2022")["editions"]["pdf"]["pages"]
+    ncx = etree.fromstring(seed_package.files["EPUB/toc.ncx"])
+    n = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    meta = {m.get("name"): m.get("content") for m in ncx.iterfind("n:head/n:meta", n)}
+    deepest = max(len(p.xpath("ancestor::n:navPoint", namespaces=n)) + 1 for p in ncx.iterfind(".//n:navPoint", n))
+    assert meta["dtb:depth"] == str(deepest) and deepest >= 2
+    assert meta["dtb:totalPageCount"] == meta["dtb:maxPageNumber"] == str(pages)
+    targets = [(t.get("value"), t.find("n:content", n).get("src")) for t in ncx.iterfind("n:pageList/n:pageTarget", n)]
+    assert targets == [(str(k), f"text.xhtml#page_{k}") for k in range(1, pages + 1)]
+
+
 def test_without_a_page_map_there_is_no_page_list_and_no_page_claims(no_pages_epub):
     package = Package(no_pages_epub)
     assert package.nav("page-list") is None

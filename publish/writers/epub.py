@@ -146,7 +146,7 @@ def render(
     book.spine = [text, (nav, "no")]  # the contents are reachable, outside the reading order
     book.toc = ncx_toc(toc_entries(document))
 
-    writer = EpubWriter(book, when)
+    writer = EpubWriter(book, when, pages)
     writer.process()
     writer.write()
     return writer.data()

@@ -286,10 +286,36 @@ class EpubWriter(epub.EpubWriter):
     order ebooklib writes them in: ``mimetype`` first and stored, then the rest deflated.
     """
 
-    def __init__(self, book: epub.EpubBook, modified: datetime) -> None:
+    def __init__(self, book: epub.EpubBook, modified: datetime, pages: Sequence[PageStart] = ()) -> None:
         options = {"mtime": modified, "epub2_guide": False, "epub3_landmark": False, "epub3_pages": False}
         super().__init__(io.BytesIO(), book, options | {"compresslevel": 9})
         self.modified = modified
+        self.pages = sorted(pages, key=lambda start: start.page)
+
+    def _get_ncx(self) -> bytes:
+        """ebooklib's NCX (for EPUB 2 reading systems) with its depth counted, not 0, and the page list the
+        navigation document has: a ``pageTarget`` per page of the PDF edition."""
+        root = etree.fromstring(super()._get_ncx(), etree.XMLParser(remove_blank_text=True))
+        ns = root.nsmap.get(None, "")
+        q = (lambda tag: f"{{{ns}}}{tag}") if ns else (lambda tag: tag)
+        depth = max(
+            (len(list(point.iterancestors(q("navPoint")))) + 1 for point in root.iter(q("navPoint"))), default=0
+        )
+        counts = {"dtb:depth": depth, "dtb:totalPageCount": len(self.pages), "dtb:maxPageNumber": len(self.pages)}
+        for meta in root.iter(q("meta")):
+            if meta.get("name") in counts:
+                meta.set("content", str(counts[meta.get("name")]))
+        if self.pages:
+            page_list = etree.SubElement(root, q("pageList"))
+            for start in self.pages:
+                target = etree.SubElement(
+                    page_list,
+                    q("pageTarget"),
+                    {"id": f"ncx-{start.marker_id}", "type": "normal", "value": str(start.page)},
+                )
+                etree.SubElement(etree.SubElement(target, q("navLabel")), q("text")).text = str(start.page)
+                etree.SubElement(target, q("content"), {"src": f"{CONTENT}#{start.marker_id}"})
+        return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
     def _write_opf_file(self, root: etree._Element) -> None:
         root.set(XML_LANG, self.book.language)
