@@ -89,6 +89,11 @@ def footnote_ref_eid(number: int, call: int = 1) -> str:
     return first if call == 1 else f"{first}_{call}"
 
 
+def ncx_id(eid: str) -> str:
+    """The id of the EPUB's NCX entry (a ``navPoint`` or ``pageTarget``) that points at ``eid``: ``ncx-para_3``."""
+    return f"ncx-{eid}"
+
+
 def page_eid(number: int) -> str:
     """The anchor of the start of printed page ``number`` (an EPUB page break)."""
     return f"page_{number}"

@@ -101,8 +101,8 @@ def test_epub_content_document_has_every_clause_id_in_order_the_language_and_the
     assert clauses == list(small.anchors)
     breaks = root.findall(".//x:span[@role='doc-pagebreak']", XHTML)
     assert [(b.get("id"), b.get(EPUB_TYPE), b.get("aria-label")) for b in breaks] == [
-        (anchors.page_eid(1), "pagebreak", "1"),
-        (anchors.page_eid(2), "pagebreak", "2"),
+        (anchors.page_eid(1), "pagebreak", "Page 1"),
+        (anchors.page_eid(2), "pagebreak", "Page 2"),
     ]
     call = root.find(".//x:a[@id='authorialNote_1__ref']", XHTML)
     assert (call.get(EPUB_TYPE), call.get("href")) == ("noteref", "#authorialNote_1")

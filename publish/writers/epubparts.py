@@ -32,6 +32,7 @@ from publish.anchors import (
     PREFACE,
     TOC,
     heading_eid,
+    ncx_id,
     page_eid,
 )
 from publish.model import Clause, Document, Part, SectionKind
@@ -216,7 +217,7 @@ def ncx_toc(entries: Sequence[TocEntry]) -> list[Any]:
     """The same table of contents in ebooklib's form, from which it writes ``toc.ncx`` for EPUB 2 reading systems."""
     result: list[Any] = []
     for entry in entries:
-        link = epub.Link(entry.href, entry.title, "ncx-" + entry.href.partition("#")[2])
+        link = epub.Link(entry.href, entry.title, ncx_id(entry.href.partition("#")[2]))
         result.append((link, ncx_toc(entry.children)) if entry.children else link)
     return result
 
@@ -311,7 +312,7 @@ class EpubWriter(epub.EpubWriter):
                 target = etree.SubElement(
                     page_list,
                     q("pageTarget"),
-                    {"id": f"ncx-{start.marker_id}", "type": "normal", "value": str(start.page)},
+                    {"id": ncx_id(start.marker_id), "type": "normal", "value": str(start.page)},
                 )
                 etree.SubElement(etree.SubElement(target, q("navLabel")), q("text")).text = str(start.page)
                 etree.SubElement(target, q("content"), {"src": f"{CONTENT}#{start.marker_id}"})
