@@ -130,6 +130,15 @@ def record(
         return _write(out_dir, data)
 
 
+def unit_spans(facts: AudioFacts) -> list[tuple[AudioUnitFacts, int, int]]:
+    """Each spoken unit with the span it is heard in, in ms, tiling the narration as the MP3's chapters do: from 0,
+    each to the next unit's start, the last to the end (the EPUB's overlay clips, the audiobook's chapters)."""
+    units = facts["units"]
+    starts = [0] + [round(float(unit["start"]) * 1000) for unit in units[1:]]
+    ends = starts[1:] + [round(float(facts["duration"]) * 1000)]
+    return list(zip(units, starts, ends, strict=True))
+
+
 def edition(out_dir: Path, name: str) -> Any:
     """The facts edition ``name`` recorded in ``out_dir`` (:class:`PdfFacts` for ``pdf``, :class:`AudioFacts` for
     ``audio``), or ``None`` when it has recorded none."""

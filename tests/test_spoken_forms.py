@@ -182,6 +182,16 @@ def test_a_long_token_counts_as_the_words_it_takes_to_say(tmp_path):
 
 
 @pytest.mark.build
+def _refuse_note_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every WAV of note 2 fail its check, as a unit eSpeak NG cannot speak would."""
+    check_wav = speech.check_wav
+
+    def refuse_note_2(path: Path, text: str, rate: int) -> str:
+        return "refused by the test" if text.startswith("Note 2.") else check_wav(path, text, rate)
+
+    monkeypatch.setattr(speech, "check_wav", refuse_note_2)
+
+
 def test_a_unit_that_cannot_be_spoken_is_named_and_the_other_editions_are_written(
     source, audio_dir, tmp_path, monkeypatch, capsys
 ):
@@ -189,12 +199,7 @@ def test_a_unit_that_cannot_be_spoken_is_named_and_the_other_editions_are_writte
     assert main(["build", "-q", "-t", "audio", "-o", str(out), str(source)]) == 0  # the last good audio edition
     folder = out / "references"
     good = {name: (folder / name).read_bytes() for name in ("references.mp3", "references.vtt", "anchors.json")}
-    check_wav = speech.check_wav
-
-    def refuse_note_2(path: Path, text: str, rate: int) -> str:
-        return "refused by the test" if text.startswith("Note 2.") else check_wav(path, text, rate)
-
-    monkeypatch.setattr(speech, "check_wav", refuse_note_2)
+    _refuse_note_2(monkeypatch)
     assert main(["build", "-q", "-o", str(out), str(source)]) == 1
     err = capsys.readouterr().err
     # the audiobook is made from the audio edition's narration: it goes without, and says why
@@ -220,12 +225,7 @@ def test_the_epub_alone_goes_without_overlays_when_its_narration_cannot_be_spoke
 ):
     """``--to epub`` alone, a unit eSpeak NG cannot speak: as in a full build, the EPUB is written without media
     overlays and the build fails naming the audio edition (not the EPUB)."""
-    check_wav = speech.check_wav
-
-    def refuse_note_2(path: Path, text: str, rate: int) -> str:
-        return "refused by the test" if text.startswith("Note 2.") else check_wav(path, text, rate)
-
-    monkeypatch.setattr(speech, "check_wav", refuse_note_2)
+    _refuse_note_2(monkeypatch)
     out = tmp_path / "out"
     assert main(["build", "-q", "-t", "epub", "-o", str(out), str(source)]) == 1
     err = capsys.readouterr().err

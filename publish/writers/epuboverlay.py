@@ -78,16 +78,8 @@ class Narration:
 
 def narration(folder: Path, facts: manifest.AudioFacts) -> Narration:
     """The narration the audio writer recorded in ``folder`` (the document's, or the build's scratch folder): its
-    MP3, and clips that tile ``0 … duration`` as the chapters do."""
-    return _from_facts(folder, facts)
-
-
-def _from_facts(folder: Path, facts: manifest.AudioFacts) -> Narration:
-    """The narration from the audio writer's facts and MP3: the clips tile ``0 … duration`` as the chapters do."""
-    units = facts["units"]
-    starts = [0] + [round(float(unit["start"]) * 1000) for unit in units[1:]]
-    ends = starts[1:] + [round(float(facts["duration"]) * 1000)]
-    clips = tuple(Clip(str(unit["id"]), s, e) for unit, s, e in zip(units, starts, ends, strict=True))
+    MP3, and clips that tile ``0 … duration`` as the chapters do (:func:`publish.manifest.unit_spans`)."""
+    clips = tuple(Clip(str(unit["id"]), start, end) for unit, start, end in manifest.unit_spans(facts))
     if not clips or any(clip.end <= clip.begin for clip in clips):
         raise PublishError(f"{folder / manifest.NAME}: the audio edition's unit times do not follow each other")
     file = str(facts["file"])

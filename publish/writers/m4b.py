@@ -62,10 +62,7 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
 
 def chapter_times(facts: manifest.AudioFacts) -> list[tuple[str, str, int, int]]:
     """(anchor, title, start, end) in ms of every unit, tiling the narration as the MP3's chapters do."""
-    units = facts["units"]
-    starts = [0] + [round(float(unit["start"]) * 1000) for unit in units[1:]]
-    ends = starts[1:] + [round(float(facts["duration"]) * 1000)]
-    return [(u["id"], u["title"], s, e) for u, s, e in zip(units, starts, ends, strict=True)]
+    return [(unit["id"], unit["title"], start, end) for unit, start, end in manifest.unit_spans(facts)]
 
 
 def render(document: Document, mp3: bytes, chapters: list[tuple[str, str, int, int]]) -> bytes:
