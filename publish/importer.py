@@ -20,9 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from publish import languages, reader
+from publish import anchors, crossrefs, languages, reader
 from publish.errors import SourceError
 from publish.labels import BULLETS, Label, LabelStyle, find_label, first_value, next_value
+from publish.model import ClauseKind
 
 #: Characters a bullet may be drawn with in copied EP texts (the U+F02D Symbol-font dash among them).
 BULLET_CHARS = BULLETS + "\u2014\u25aa\u25cf\u00b7"
@@ -729,16 +730,34 @@ class _Importer:
         return lines
 
     def _inline(self, clause: _Clause) -> str:
-        """The clause text as Markdown: escaped, with its footnote calls as ``[^n]``."""
+        """The clause text as Markdown: escaped, with its footnote calls as ``[^n]`` and its references to the
+        document's own clauses as links (:mod:`publish.crossrefs`)."""
         text, out, position = clause.text, [], 0
         for match, key in self._calls().get(id(clause), []):
             if key not in self.notes:
                 self.warn(clause.line, f"footnote call {match[0]} has no footnote text; kept as text")
                 continue
-            out += [_escape(text[position : match.start()]), f"[^{key}]"]
+            out += [self._linked(text[position : match.start()]), f"[^{key}]"]
             position = match.end()
-        out.append(_escape(text[position:]))
+        out.append(self._linked(text[position:]))
         return "".join(out)
+
+    def _linked(self, text: str) -> str:
+        return crossrefs.link(_escape(text), crossrefs.pattern(self.pack), self._targets())
+
+    def _targets(self) -> dict[tuple[str, str], str]:
+        """The clauses a reference may name: (kind, label as written) → anchor, for citations, recitals, paragraphs."""
+        s, targets = self.sections, {}
+        for kind, clauses, style in (
+            (ClauseKind.CITATION, s.citations, None),
+            (ClauseKind.RECITAL, s.recitals, LabelStyle.UPPER),
+            (ClauseKind.PARAGRAPH, s.paragraphs, LabelStyle.NUMBER),
+        ):
+            numbered = [c for c in clauses if style is None or c.style is style]
+            for count, clause in enumerate(numbered, 1):
+                num = anchors.clean_num(clause.label) if style else str(count)
+                targets[(kind.value, num)] = anchors.clause_eid(kind, num)
+        return targets
 
     def _used_notes(self) -> set[str]:
         return {key for calls in self._calls().values() for _, key in calls}

@@ -8,7 +8,7 @@ with the English one (and :func:`load` says so with ``fallback``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,10 @@ class Pack:
     of: dict[str, str]
     words: dict[str, str]
     summary: dict[str, str]
+    #: How the text refers to its own clauses, by kind ("paragraph {label}"), and the words after such a reference
+    #: that make it another text's ("of", "thereof"); optional: a pack without them links no references.
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    references_elsewhere: tuple[str, ...] = ()
     fallback: bool = False
 
     @property
@@ -149,6 +153,14 @@ def missing(data: dict[str, Any]) -> list[str]:
     lines = data.get("type_lines")
     if not isinstance(lines, dict) or not all(kind in DOCUMENT_KINDS for kind in lines.values()):
         out.append("type_lines")
+    references = data.get("references", {})
+    if not isinstance(references, dict) or not all(
+        kind in ("citation", "recital", "paragraph") and all("{label}" in t for t in _strings(templates))
+        for kind, templates in references.items()
+    ):
+        out.append("references")
+    if not all(isinstance(word, str) and word.strip() for word in data.get("references_elsewhere", [])):
+        out.append("references_elsewhere")
     groups = (("sections", SECTIONS), ("clauses", CLAUSES), ("of", CLAUSES), ("words", WORDS), ("summary", SUMMARY))
     for group, keys in groups:
         values = data.get(group) if isinstance(data.get(group), dict) else {}
@@ -211,5 +223,7 @@ def _read(path: Path, fallback: bool = False) -> Pack:
         of=dict(data["of"]),
         words=dict(data["words"]),
         summary=dict(data["summary"]),
+        references={kind: tuple(templates) for kind, templates in (data.get("references") or {}).items()},
+        references_elsewhere=tuple(data.get("references_elsewhere") or ()),
         fallback=fallback,
     )
