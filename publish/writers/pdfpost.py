@@ -54,8 +54,8 @@ def finish(raw: bytes, facts: Finish) -> bytes:
         for page in facts.continued_pages:
             merge_fragment(pdf, document, page)
         margin_boxes_to_artifacts(pdf)
-        drop_empty_spans(pdf)
         space_line_ends(pdf, document)
+        drop_empty_spans(pdf)
         describe_links(pdf, facts.link_labels)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["dc:identifier"] = facts.reference

@@ -4,9 +4,10 @@ WeasyPrint drops the space at which a line breaks: nothing is shown between the 
 first of the next. Readers that follow the structure tree (poppler's ``pdfinfo -struct-text``, a screen reader
 over the tags) concatenate the lines' spans, and "of the" / "human rights" reads "thehuman". This step shows a
 space glyph at the end of every line of a block (a ``P``, ``H1`` …, in tag order, across pages) that the next
-line continues, inside the line's own marked content. The space is the font's own glyph, already in the
-subset with its width (a font that has none borrows the space of another font on the page), and it is shown
-after the last glyph, at the right end of a ragged line: nothing moves on the page.
+line continues, inside the line's own marked content. It does the same where white space between two inline
+elements (``<em>a</em> <em>b</em>``) is a text box WeasyPrint draws no glyph for. The space is the font's own
+glyph, already in the subset with its width (a font that has none borrows the space of another font on the
+page), and it is shown after the last glyph, at the right end of a ragged line: nothing moves on the page.
 
 Hyphenation is off and hard-hyphenated compounds do not break (``span.nw``), so a line end is a word
 boundary, except after a hyphen, dash or slash that follows a letter or digit ("A6-0108/" then "2008"), where
@@ -60,7 +61,8 @@ class _Content:
 
 
 def space_line_ends(pdf: pikepdf.Pdf, document: pikepdf.Object) -> int:
-    """Show a space at each line end inside a block (a kid of ``document``) that lacks one; return how many."""
+    """Show a space at each line end inside a block (a kid of ``document``) that lacks one, and where white space
+    between two inline elements shows nothing; return how many. Run it before empty spans leave the tree."""
     blocks = list(document.K) if isinstance(document.K, Array) else [document.K]
     pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     contents: dict[int, dict[int, _Content]] = {}
@@ -70,32 +72,43 @@ def space_line_ends(pdf: pikepdf.Pdf, document: pikepdf.Object) -> int:
     for block in blocks:
         if not isinstance(block, Dictionary):
             continue
-        lines: list[tuple[int, _Content]] = []
+        # The block's marked content in tag order; None for one that shows nothing: WeasyPrint draws no glyph
+        # for a text box of white space alone (between two inline elements), so a word boundary is there too.
+        items: list[tuple[int, _Content | None]] = []
         for page, mcid in _content_items(block, pages):
             if page not in contents:
                 instructions[page] = pikepdf.parse_content_stream(pdf.pages[page])
                 fonts[page] = _fonts(pdf.pages[page])
                 contents[page] = _marked_content(instructions[page], fonts[page])
             content = contents[page].get(mcid)
-            if content is not None and content.shows:
-                lines.append((page, content))
-        read = ""  # the block's text up to the end of ``this``
-        for (page, this), (next_page, following) in zip(lines, lines[1:], strict=False):
-            size = max(this.shows[-1].size, following.shows[0].size)
-            new_line = next_page != page or (following.y or 0) - (this.y or 0) > NEW_LINE * size
-            read += _text(this)
-            if new_line and _needs_space(read[-2:], _text(following)[:1]):
-                show = this.shows[-1]
-                wanted.setdefault(page, []).append((show, fonts[page][show.font].space))
+            items.append((page, content if content is not None and content.shows else None))
+        read = ""  # the block's text up to the end of ``previous``
+        previous: tuple[int, _Content] | None = None
+        gap = False
+        for page, content in items:
+            if content is None:
+                gap = previous is not None
+                continue
+            if previous is not None:
+                (last_page, last), first = previous, content
+                size = max(last.shows[-1].size, first.shows[0].size)
+                new_line = page != last_page or (first.y or 0) - (last.y or 0) > NEW_LINE * size
+                if (gap or new_line) and _needs_space(read[-2:], _text(first)[:1], gap):
+                    show = last.shows[-1]
+                    wanted.setdefault(last_page, []).append((show, fonts[last_page][show.font].space))
+            read += _text(content)
+            previous, gap = (page, content), False
     for page, shows in wanted.items():
         _add_spaces(pdf, page, instructions[page], fonts[page], shows)
     return sum(len(shows) for shows in wanted.values())
 
 
-def _needs_space(last: str, first: str) -> bool:
+def _needs_space(last: str, first: str, gap: bool) -> bool:
+    """Whether the boundary between text ending in ``last`` and text starting with ``first`` lacks its space: at a
+    ``gap`` (white space shown as nothing) always, at a line end unless the line breaking cut inside a word."""
     if not last or not first or last[-1].isspace() or first[0].isspace():
         return False
-    return not (last[-1] in BREAK_INSIDE and len(last) > 1 and last[-2].isalnum())
+    return gap or not (last[-1] in BREAK_INSIDE and len(last) > 1 and last[-2].isalnum())
 
 
 def _text(content: _Content) -> str:
