@@ -160,3 +160,32 @@ def test_large_print_running_head_is_set_apart_from_the_text_by_a_rule_and_space
         y for y in range(top, bottom) if sum(image.getpixel((x, y)) < 160 for x in range(width)) > 0.75 * width * 0.8
     ]
     assert ruled, "no rule between the running head and the text"
+
+
+#: The small source with its first sub-point long enough to run over three large-print pages, links and emphasis
+#: on every page of it.
+LONG_POINT = SMALL.replace(
+    "(i) sub one;",
+    "(i) sub one " + " ".join(f"whereas item {i} is [paragraph 1](#para_1) and *this*;" for i in range(45)),
+)
+
+
+def test_a_sub_point_broken_over_three_pages_is_one_element_with_its_links_and_spaces(tmp_path):
+    source = tmp_path / "long-point.md"
+    source.write_text(LONG_POINT, encoding="utf-8")
+    document = reader.read(source)
+    path = tmp_path / "long-point.pdf"
+    path.write_bytes(pdf_writer.render(document, Options(), "large-print").pdf)
+    point = next(clause for clause in document.iter_clauses() if clause.eid.endswith("__point_i"))
+    with PdfReading(path) as reading:
+        top = reading.structure.kids[0].kids
+        node = next(node for node in top if node.text.startswith("(i) sub one"))
+        links = [kid for kid in node.walk() if kid.type == "Link"]
+        assert len({run.page for run in node.all_runs()}) >= 3
+        assert [n.type for n in top].count("P") == 4 + len(list(document.iter_clauses())) + len(document.footnotes)
+        assert node.text.split() == ["(i)", *point.text.split()]
+        # a link broken over two lines is two Link elements (WeasyPrint), each with its annotation
+        assert " ".join(link.text for link in links).split().count("paragraph") == 45
+        assert all(len(link.annotations) == 1 for link in links)
+        assert pdfpages.page_findings(reading) == []
+    assert broken_words(path, page_words(document, "large-print")) == []
