@@ -13,7 +13,7 @@ WRITERS = ROOT / "publish" / "writers"
 #: The modules of each writer: the writer and the helpers only it uses.
 FAMILIES = [
     {"html"},
-    {"pdf", "pdfpost", "weasy"},
+    {"pdf", "pdfpost", "pdfspaces", "weasy"},
     {"epub", "epubparts", "epuboverlay"},
     {"audio", "audioparts", "loudness"},
     {"m4b"},

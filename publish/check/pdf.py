@@ -26,6 +26,7 @@ from pathlib import Path
 import pikepdf
 
 from publish.check.findings import Finding
+from publish.check.pdfpages import page_findings
 from publish.check.pdfread import PdfReading
 from publish.check.tools import ToolFailed, java_path, outloud_command, verapdf_jar
 
@@ -162,7 +163,8 @@ def structure_findings(reading: PdfReading) -> list[Finding]:
 
     Empty elements; headings that do not start at H1 or skip a level; link annotations outside a
     Link element or with a raw anchor as description; text painted outside both the tree and
-    artifacts; marked content claimed by no element.
+    artifacts; marked content claimed by no element; pages left short and elements cut in two at a page
+    break (:mod:`publish.check.pdfpages`).
     """
     where = str(reading.path)
     findings: list[Finding] = []
@@ -194,7 +196,7 @@ def structure_findings(reading: PdfReading) -> list[Finding]:
             findings.append(
                 _finding("structure", "untagged-text", where, f"{run.text!r} on p.{run.page + 1} is in no element")
             )
-    return findings
+    return findings + page_findings(reading)
 
 
 # --------------------------------------------------------------------------

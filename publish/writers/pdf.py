@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from lxml import html
 
@@ -83,24 +82,15 @@ def stale(document: Document, out_dir: Path, options: Options, facts: manifest.P
 
 
 def render(document: Document, options: Options, flavour: str = STANDARD.flavour) -> Rendered:
-    """Render one edition; WeasyPrint errors (a missing language, say) fail the build."""
+    """Render one edition; WeasyPrint errors (a missing language, say) fail the build.
+
+    Clauses break across pages where the theme lets them (widows and orphans); each part WeasyPrint tags as an
+    element of its own is merged into the first (:func:`publish.writers.pdfpost.merge_fragment`).
+    """
     from publish.writers import weasy  # imports WeasyPrint (half a second): only when a PDF is rendered
 
-    root = print_page(document, options, flavour)
-
-    def lay_out() -> tuple[Any, bytes]:
-        page = html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
-        return weasy.lay_out(document.name, page, options.themes_dir, PDF_VARIANT)
-
-    laid_out, raw = lay_out()
-    split = {element.get("id") for _, element in weasy.continuations(laid_out)}
-    if split:
-        # WeasyPrint moves an unbreakable block to a fresh page before it gives up and breaks it, leaving a blank
-        # page: let such a long clause start where it falls and break; its parts are merged into one element.
-        for element in root.iter():
-            if element.get("id") in split:
-                element.set("class", f"{element.get('class', '')} long".strip())
-        laid_out, raw = lay_out()
+    page = html.tostring(print_page(document, options, flavour), doctype="<!DOCTYPE html>", encoding="unicode")
+    laid_out, raw = weasy.lay_out(document.name, page, options.themes_dir, PDF_VARIANT)
     anchor_pages: dict[str, int] = {}
     for number, laid_page in enumerate(laid_out.pages, 1):
         for anchor in laid_page.anchors:

@@ -27,6 +27,8 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from publish.writers.pdfspaces import space_line_ends
+
 #: The annotation flag "Print" (PDF 32000-1, 12.5.3).
 PRINT_FLAG = 4
 
@@ -52,6 +54,7 @@ def finish(raw: bytes, facts: Finish) -> bytes:
         for page in facts.continued_pages:
             merge_fragment(pdf, document, page)
         margin_boxes_to_artifacts(pdf)
+        space_line_ends(pdf, document)
         drop_empty_spans(pdf)
         describe_links(pdf, facts.link_labels)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
