@@ -54,6 +54,8 @@ from publish.writers.shared import Options, output_path, theme_css
 NAME = "epub"
 SUFFIX = formats.EPUB.suffix
 CONFORMS_TO = epubfacts.CONFORMS_TO
+#: The scheme of the second identifier, the document's reference ("europarl:B9-0311/2022").
+REFERENCE_SCHEME = "europarl"
 #: Namespace of the identifiers: ``urn:uuid:`` + UUID 5 of ``urn:publish:<reference>:<language>``.
 ID_NAMESPACE = uuid.NAMESPACE_URL
 
@@ -114,6 +116,9 @@ def render(
     meta = document.metadata
     book = epub.EpubBook()
     book.set_identifier(identifier(meta))
+    # The Parliament's reference as a second identifier, with a scheme: calibre takes the urn:uuid for its own
+    # bookkeeping and shows no identifier at all without one.
+    book.add_metadata("DC", "identifier", f"{REFERENCE_SCHEME}:{meta.reference}", {"id": "reference"})
     book.set_title(meta.title)
     book.set_language(meta.language)
     book.add_metadata("DC", "creator", meta.issued_by)
