@@ -118,7 +118,7 @@ def render(
     book.set_identifier(identifier(meta))
     # The Parliament's reference as a second identifier, with a scheme: calibre takes the urn:uuid for its own
     # bookkeeping and shows no identifier at all without one.
-    book.add_metadata("DC", "identifier", f"{REFERENCE_SCHEME}:{meta.reference}", {"id": "reference"})
+    book.add_metadata("DC", "identifier", f"{REFERENCE_SCHEME}:{meta.reference}")
     book.set_title(meta.title)
     book.set_language(meta.language)
     book.add_metadata("DC", "creator", meta.issued_by)
