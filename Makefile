@@ -135,9 +135,11 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 # Headless Chromium (axe-core, the accessibility tree), Java (the Nu Html Checker, veraPDF), poppler (pdftotext),
-# ffmpeg (ffprobe's chapters and decoding in the audio checks), mediainfo (the audiobook's chapters as players read them).
+# ffmpeg (ffprobe's chapters and decoding in the audio checks), mediainfo (the audiobook's chapters as players read them),
+# calibre (ebook-convert and ebook-meta: the EPUB as a third reader sees it).
 .debian-test-packages:
-	@scripts/debian-packages chromium:chromium java:default-jre-headless pdftotext:poppler-utils ffprobe:ffmpeg mediainfo:mediainfo
+	@scripts/debian-packages chromium:chromium java:default-jre-headless pdftotext:poppler-utils ffprobe:ffmpeg mediainfo:mediainfo \
+		ebook-convert:calibre
 
 clean:
 	rm -rf $(OUT)

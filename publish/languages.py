@@ -45,11 +45,19 @@ DOCUMENT_KINDS = ("motion", "joint_motion", "report", "text_adopted")
 TEMPLATES = {"page_of": ("{page}", "{pages}"), "page": ("{page}",)}
 DATE_PLACEHOLDERS = ("{day}", "{month}", "{year}")
 #: The EPUB's accessibility summary, sentence by sentence (templates; see en.yaml for the placeholders).
-SUMMARY = ("conforms", "no_media", "text_only", "clauses", "reflow", "narration", "narration_notes", "pages")
+SUMMARY = (
+    "conforms", "no_media", "text_only", "clauses", "labels_all", "labels_some", "points", "notes", "reflow",
+    "narration", "narration_some", "narration_notes", "pages",
+)  # fmt: skip
 SUMMARY_TEMPLATES = {
     "conforms": ("{reference}",),
     "clauses": ("{count}", "{example}"),
+    "labels_all": ("{label}",),
+    "labels_some": ("{labelled}", "{count}"),
+    "points": ("{points}",),
+    "notes": ("{notes}",),
     "narration": ("{minutes}", "{seconds}", "{notes}", "{narrator}"),
+    "narration_some": ("{minutes}", "{seconds}", "{voiced}", "{count}", "{narrator}"),
     "pages": ("{pages}",),
 }
 

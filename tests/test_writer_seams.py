@@ -14,7 +14,7 @@ WRITERS = ROOT / "publish" / "writers"
 FAMILIES = [
     {"html"},
     {"pdf", "pdfpost", "pdfspaces", "weasy"},
-    {"epub", "epubparts", "epuboverlay"},
+    {"epub", "epubparts", "epuboverlay", "epubfacts"},
     {"audio", "audioparts", "loudness"},
     {"m4b"},
 ]

@@ -5,7 +5,8 @@ HTML edition (``text.xhtml#para_3``); ``nav.xhtml`` has a table of contents down
 to every point, landmarks and a page list whose markers follow the standard PDF
 edition's pages, as the PDF writer recorded them in ``anchors.json`` (the build
 has it lay the edition out in a scratch folder when they are missing). The package
-carries the EPUB Accessibility 1.1 metadata. Media overlays
+carries the EPUB Accessibility 1.1 metadata, each claim read from the book as built
+(:mod:`publish.writers.epubfacts`). Media overlays
 (:mod:`publish.writers.epuboverlay`) read the content document aloud with the
 audio edition's narration, one SMIL ``<par>`` per spoken unit, highlighting each
 unit while it is heard; a build without a current narration in the manifest
@@ -30,9 +31,10 @@ from ebooklib import epub
 
 from publish import formats, manifest
 from publish.errors import PublishError
-from publish.model import ClauseKind, Document, Metadata
+from publish.model import Document, Metadata
 from publish.outputs import write_atomic
-from publish.writers import epuboverlay
+from publish.writers import epubfacts, epuboverlay
+from publish.writers.epubfacts import BookFacts, book_facts
 from publish.writers.epuboverlay import SMIL, SMIL_ID, Narration
 from publish.writers.epubparts import (
     CONTENT,
@@ -47,11 +49,13 @@ from publish.writers.epubparts import (
     ncx_toc,
     toc_entries,
 )
-from publish.writers.shared import Options, output_path, pack, theme_css
+from publish.writers.shared import Options, output_path, theme_css
 
 NAME = "epub"
 SUFFIX = formats.EPUB.suffix
-CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+CONFORMS_TO = epubfacts.CONFORMS_TO
+#: The scheme of the second identifier, the document's reference ("europarl:B9-0311/2022").
+REFERENCE_SCHEME = "europarl"
 #: Namespace of the identifiers: ``urn:uuid:`` + UUID 5 of ``urn:publish:<reference>:<language>``.
 ID_NAMESPACE = uuid.NAMESPACE_URL
 
@@ -112,6 +116,9 @@ def render(
     meta = document.metadata
     book = epub.EpubBook()
     book.set_identifier(identifier(meta))
+    # The Parliament's reference as a second identifier, with a scheme: calibre takes the urn:uuid for its own
+    # bookkeeping and shows no identifier at all without one.
+    book.add_metadata("DC", "identifier", f"{REFERENCE_SCHEME}:{meta.reference}")
     book.set_title(meta.title)
     book.set_language(meta.language)
     book.add_metadata("DC", "creator", meta.issued_by)
@@ -120,7 +127,9 @@ def render(
     book.add_metadata("DC", "description", f"{meta.doc_type} {meta.reference}{procedure}.")
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
-    for prop, value in accessibility_metadata(document, pages, narration):
+    content, navigation = content_document(document, pages), nav_document(document, pages)
+    holds = book_facts(document, content, navigation, narration)
+    for prop, value in epubfacts.accessibility_metadata(document, holds):
         book.add_metadata(None, "meta", value, {"property": prop})
     for prop, value, refines in epuboverlay.metadata(narration) if narration else ():
         book.add_metadata(None, "meta", value, {"property": prop} | ({"refines": refines} if refines else {}))
@@ -133,9 +142,9 @@ def render(
     css.content = theme_css(options, "epub").encode("utf-8")
     overlay = SMIL_ID if narration else None
     text = XhtmlDocument(uid="text", file_name=CONTENT, title=meta.title, lang=meta.language, media_overlay=overlay)
-    text.content = content_document(document, pages)
+    text.content = content
     nav = NavDocument(file_name=NAV)
-    nav.content = nav_document(document, pages)
+    nav.content = navigation
     for item in (text, nav, css, epub.EpubNcx()):
         book.add_item(item)
     if narration:
@@ -155,47 +164,18 @@ def render(
 def accessibility_metadata(
     document: Document, pages: Sequence[PageStart], narration: Narration | None = None
 ) -> list[tuple[str, str]]:
-    """The EPUB Accessibility 1.1 properties, one (property, value) per ``<meta>``: only what is true of this book.
-
-    With a narration the book is also auditory, and the audio alone suffices: it speaks every unit of the text.
-    """
-    modes = ["textual", "auditory"] if narration else ["textual"]
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-    if pages:
-        features += ["pageBreakMarkers", "pageNavigation"]
-    if narration:
-        features.append("synchronizedAudioText")
-    return [
-        ("dcterms:conformsTo", CONFORMS_TO),
-        *(("schema:accessMode", mode) for mode in modes),
-        *(("schema:accessModeSufficient", mode) for mode in modes),
-        *(("schema:accessibilityFeature", feature) for feature in features),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", accessibility_summary(document, pages, narration)),
-    ]
+    """The EPUB Accessibility 1.1 properties of the book these inputs make (see :mod:`publish.writers.epubfacts`)."""
+    return epubfacts.accessibility_metadata(document, facts(document, pages, narration))
 
 
 def accessibility_summary(document: Document, pages: Sequence[PageStart], narration: Narration | None = None) -> str:
-    """A summary of the book's accessibility, written for this document in its language (the pack's ``summary``)."""
-    meta = document.metadata
-    say = pack(document).summary
-    clauses = list(document.iter_clauses())
-    example = next((c for c in clauses if c.kind == ClauseKind.RECITAL), clauses[0] if clauses else None)
-    sentences = [
-        say["conforms"].format(doc_type=meta.doc_type, doc_type_lower=meta.doc_type.lower(), reference=meta.reference),
-        say["no_media"] if narration else say["text_only"],
-        say["clauses"].format(count=len(clauses), example=example.spoken_label if example else ""),
-        say["reflow"],
-    ]
-    if narration:
-        minutes, seconds = divmod(round(narration.duration / 1000), 60)
-        notes = say["narration_notes"] if document.footnotes else ""
-        sentences.append(
-            say["narration"].format(minutes=minutes, seconds=seconds, notes=notes, narrator=narration.narrator)
-        )
-    if pages:
-        sentences.append(say["pages"].format(pages=len(pages)))
-    return " ".join(sentences)
+    """The accessibility summary of the book these inputs make, in its language (the pack's ``summary``)."""
+    return epubfacts.accessibility_summary(document, facts(document, pages, narration))
+
+
+def facts(document: Document, pages: Sequence[PageStart], narration: Narration | None = None) -> BookFacts:
+    """What the book made of these inputs holds, read from its content and navigation documents and the overlay."""
+    return book_facts(document, content_document(document, pages), nav_document(document, pages), narration)
 
 
 def identifier(meta: Metadata) -> str:

@@ -100,8 +100,24 @@ def content_document(document: Document, pages: Sequence[PageStart]) -> bytes:
         call.set(EPUB_TYPE, "noteref")
     for notes in root.iterfind(f".//{{{XHTML}}}section[@role='doc-endnotes']"):
         notes.set(EPUB_TYPE, "endnotes")
+    _number_unlabelled(root, document)
     _place_page_breaks(root, pages, words(document)["page"])
     return _serialise(root)
+
+
+def _number_unlabelled(root: etree._Element, document: Document) -> None:
+    """Give each clause the official text does not number (citations, indents: a dash) its ordinal, as
+    ``data-ordinal``, which the theme shows small in the gutter below the dash.
+
+    A reading system that jumps to a clause (epub.js, Readium) brings its page into view without marking it, and
+    ``:target`` never matches there: what the reader finds it by is the number they jumped by, "Citation 5". The
+    number is drawn by the style sheet, with no text alternative: the text keeps the official dash alone and a screen
+    reader does not hear it twice.
+    """
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    for clause in document.iter_clauses():
+        if not clause.label and (item := by_id.get(clause.eid)) is not None:
+            item.set("data-ordinal", clause.num)
 
 
 def _place_page_breaks(root: etree._Element, pages: Sequence[PageStart], name: str = "Page {page}") -> None:
