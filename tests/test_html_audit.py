@@ -93,27 +93,26 @@ def test_accessibility_tree_has_the_landmarks_and_heading_outline(seed_page, bro
         ("contentinfo", ""),
     ]
     headings = [(node.properties.get("level"), node.name) for node in tree.walk() if node.role == "heading"]
-    assert headings[0] == (
+    level, name = headings[0]
+    assert (level, " ".join(name.replace(" :", ":").split())) == (  # Chromium: a space before the hidden colon
         "1",
-        "European Parliament resolution on reports of the human rights situation in "
+        "B9-0311/2022: European Parliament resolution on reports of the human rights situation in "
         "Xinjiang, including the Xinjiang police files",
     )
     assert [name for level, name in headings if level == "2"] == [
-        "Contents", "Citations", "Recitals", "Paragraphs", "About this edition",
+        "Contents", "The European Parliament,", "Citations", "Recitals", "Paragraphs", "About this edition",
     ]  # fmt: skip
 
 
-def test_a_clause_is_announced_as_a_list_item_with_a_link_named_by_its_spoken_label(seed_page, browser):
+def test_a_clause_is_announced_as_a_list_item_starting_with_its_spoken_label(seed_page, browser):
     tree = browser.ax_tree(seed_page)
     paragraphs = next(n for n in tree.walk() if n.role == "region" and n.name == "Paragraphs")
     lists = paragraphs.find_all("list")
     assert len([c for c in lists[0].children if c.role == "listitem"]) == 18
     item = [c for c in lists[0].children if c.role == "listitem"][2]
-    link = item.find_all("link")[0]
-    assert link.name == "Paragraph 3"
-    assert link.properties.get("url", "").endswith("#para_3")
+    assert item.find_all("link") == []  # no self-link: the contents link each clause
     text = " ".join(n.name for n in item.walk() if n.role == "StaticText")
-    assert "3." in text and "Reiterates its call on the Commission" in text
+    assert text.startswith("Paragraph 3. Reiterates its call on the Commission")
 
 
 def test_first_tab_reaches_the_skip_link(seed_page, browser):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 import pytest
 from conftest import seed_words
 from lxml import html
@@ -30,13 +32,42 @@ def test_every_id_on_the_page_is_unique(seed_page):
     assert len(ids) == len(set(ids))
 
 
-def test_clause_label_is_text_in_a_self_link_named_by_the_spoken_label(seed, seed_page):
+def _without(element, selector: str) -> str:
+    """The text of ``element`` without what ``selector`` selects in it, spaces normalised."""
+    copy = deepcopy(element)
+    for left in copy.cssselect(selector):
+        left.drop_tree()
+    return " ".join(copy.text_content().split())
+
+
+def shown(label) -> str:
+    """What a clause label shows: its text without the words only a screen reader hears."""
+    return _without(label, ".visually-hidden")
+
+
+def heard(label) -> str:
+    """What a screen reader hears of a clause label: its text without what is hidden from it."""
+    return _without(label, "[aria-hidden=true]")
+
+
+def test_clause_label_is_text_shown_as_printed_and_heard_as_the_spoken_label_once(seed, seed_page):
+    """Issue 17: no self-link ("link, Paragraph 3" / "3." / "end of link", a Tab stop per clause)."""
     for clause in seed.iter_clauses():
-        link = seed_page.get_element_by_id(clause.eid).cssselect("a.clause-label")[0]
-        assert link.get("href") == f"#{clause.eid}"
-        assert link.get("aria-label") == clause.spoken_label
-        assert (link.text or "") == clause.label
-    assert seed_page.get_element_by_id("para_3").text_content().strip().startswith("3. Reiterates")
+        item = seed_page.get_element_by_id(clause.eid)
+        label = item.cssselect("span.clause-label")[0]
+        assert shown(label) == (clause.label or "–")
+        assert heard(label) in (clause.spoken_label, f"{clause.spoken_label}.")
+        assert not item.cssselect("a") and not item.get("tabindex")
+    para_3 = seed_page.get_element_by_id("para_3")
+    assert " ".join(para_3.text_content().split()).startswith("Paragraph 3. Reiterates")
+    assert " ".join(seed_page.get_element_by_id("cit_1").text_content().split()).startswith("Citation 1 – having")
+
+
+def test_a_citations_dash_is_text_hidden_from_screen_readers(seed_page):
+    """Issue 17: the dash was CSS generated content only, lost in a text export."""
+    label = seed_page.get_element_by_id("cit_1").cssselect("span.clause-label")[0]
+    assert [(s.text, s.get("aria-hidden")) for s in label.cssselect("span[aria-hidden]")] == [("–", "true")]
+    assert "::before" not in seed_page.findtext("head/style")
 
 
 def test_page_has_language_title_skip_link_and_landmarks(seed_page):
@@ -53,10 +84,14 @@ def test_page_has_language_title_skip_link_and_landmarks(seed_page):
 
 
 def test_headings_go_h1_then_h2_without_skipping(seed_page):
-    headings = [(h.tag, h.text_content()) for h in seed_page.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    headings = [(h.tag, " ".join(h.text_content().split())) for h in seed_page.iter("h1", "h2", "h3", "h4", "h5", "h6")]
     assert headings[0][0] == "h1"
+    assert headings[0][1] == (
+        "B9-0311/2022: European Parliament resolution on reports of the human rights situation in Xinjiang, "
+        "including the Xinjiang police files"
+    )
     assert [text for tag, text in headings if tag == "h2"] == [
-        "Contents", "Citations", "Recitals", "Paragraphs", "About this edition",
+        "Contents", "The European Parliament,", "Citations", "Recitals", "Paragraphs", "About this edition",
     ]  # fmt: skip
     levels = [int(tag[1]) for tag, _ in headings]
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
@@ -65,6 +100,27 @@ def test_headings_go_h1_then_h2_without_skipping(seed_page):
 def test_containers_carry_their_akoma_ntoso_anchors(seed_page):
     for eid in ("preface", "preamble", "cits", "recs", "body"):
         assert seed_page.get_element_by_id(eid) is not None
+
+
+def test_title_block_starts_with_the_h1_holding_the_reference_and_the_title(seed_page):
+    """Issue 17: the reference came before the h1, where heading navigation skips it."""
+    header = seed_page.get_element_by_id("preface")
+    assert [child.tag for child in header] == ["h1", "p", "p"]
+    h1 = header[0]
+    assert [span.get("class") for span in h1] == ["reference", "title"]
+    assert shown(h1.cssselect(".reference")[0]) == "B9-0311/2022"
+    assert [p.get("class") for p in header[1:]] == ["procedure", "doc-type"]
+
+
+def test_contents_are_the_section_links_then_every_clause_behind_a_closed_disclosure(seed, seed_page):
+    """Issue 17: the 43 contents links came before the text, each a Tab stop, each heard."""
+    nav = seed_page.cssselect("nav.toc")[0]
+    assert [a.get("href") for a in nav.cssselect(".toc-sections a")] == ["#cits", "#recs", "#body"]
+    index = nav.cssselect("details.toc-index")[0]
+    assert index.get("open") is None and index.findtext("summary") == "All clauses"
+    assert [a for a in nav.cssselect("a") if a.getparent().getparent().get("class") != "toc-sections"] == (
+        index.cssselect("a")
+    )
 
 
 def test_contents_reaches_every_clause_and_names_it_by_its_spoken_label(seed, seed_page):
@@ -76,7 +132,7 @@ def test_contents_reaches_every_clause_and_names_it_by_its_spoken_label(seed, se
 
 def _page_words(page) -> list[str]:
     """Words of the preface and main content, without labels, section headings and navigation links."""
-    for selector in (".doc-type", "main h2", ".clause-label", ".back"):
+    for selector in (".doc-type", "main section > h2", ".clause-label", ".back", ".visually-hidden"):
         for element in page.cssselect(selector):
             element.drop_tree()
     preface = page.get_element_by_id("preface").text_content()
@@ -91,8 +147,8 @@ def test_main_content_has_the_seeds_words_in_order(seed_page):
 def test_points_nest_inside_their_clause_with_their_own_anchor(small_page):
     point = small_page.get_element_by_id("rec_B__point_b__point_i")
     assert point.getparent().getparent().get("id") == "rec_B__point_b"
-    link = point.cssselect("a.clause-label")[0]
-    assert (link.text, link.get("aria-label")) == ("(i)", "Point (i) of point (b) of recital B")
+    label = point.cssselect("span.clause-label")[0]
+    assert (shown(label), heard(label)) == ("(i)", "Point (i) of point (b) of recital B")
 
 
 def test_footnote_call_and_note_link_to_each_other(small_page):
@@ -113,7 +169,8 @@ def test_inline_emphasis_and_links_survive(small_page):
 
 def test_indents_are_unlabelled_points_named_by_their_count(small_page):
     indent = small_page.get_element_by_id("para_2__indent_2")
-    assert indent.cssselect("a.clause-label")[0].get("aria-label") == "Indent 2 of paragraph 2"
+    label = indent.cssselect("span.clause-label")[0]
+    assert (shown(label), heard(label)) == ("–", "Indent 2 of paragraph 2")
     assert ClauseKind.INDENT.value in indent.get("class")
 
 

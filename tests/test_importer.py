@@ -124,7 +124,8 @@ def _input_words(text: str) -> list[str]:
 
 def _page_words(path: Path) -> list[str]:
     page = html.parse(str(path)).getroot()
-    for selector in (".doc-type", "main h2", ".clause-label", ".back", "sup", ".note-number", ".note-back"):
+    selectors = (".doc-type", "main section > h2", ".clause-label", ".visually-hidden", ".back", "sup", ".note-number")
+    for selector in (*selectors, ".note-back"):
         for element in page.cssselect(selector):
             element.drop_tree()
     return (

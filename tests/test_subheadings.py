@@ -55,6 +55,7 @@ def test_html_has_each_subheading_as_h3_or_h4_in_its_section_and_in_the_contents
     root = html.parse(str(folder / "subheaded.html")).getroot()
     headings = _outline(root, "//main//*[self::h2 or self::h3 or self::h4]")
     assert headings == [
+        ("h2", "formula", "The European Parliament,"),
         ("h2", "cits-heading", "Citations"),
         ("h2", "recs-heading", "Recitals"),
         ("h3", "hcontainer_1", "Points and sub-points"),

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from publish import languages
 from publish.model import Document, Emphasis, FootnoteRef, Inline, Link, SectionKind, Strong, Text
 
-#: What the print editions show in place of a label for a clause that has none (citations, indents).
-PRINT_DASH = "–"
+#: What every edition but the audio shows in place of a label for a clause that has none (citations, indents).
+NO_LABEL_DASH = "–"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +94,10 @@ def expected_words(document: Document, fmt: str) -> list[Word]:
     """The words ``fmt`` must show, in order, each with its unit.
 
     * ``html``, ``epub``: the preface (reference, title, procedure), the formula, each subheading, each clause's label
-      and text, each note's number and text (section headings, back links and the document-type line are left out of
-      the reading);
-    * ``pdf``, ``pdf-large``: the same with the document-type line, the section headings, a dash for a clause without
-      a label, and the notes' heading: everything ``pdftotext`` extracts outside the running heads;
+      (a dash for a clause without one) and text, each note's number and text (section headings, back links, the
+      document-type line and the words only a screen reader hears are left out of the reading);
+    * ``pdf``, ``pdf-large``: the same with the document-type line, the section headings and the notes' heading:
+      everything ``pdftotext`` extracts outside the running heads;
     * ``vtt``: every caption, as :func:`spoken_units` says.
     """
     meta = document.metadata
@@ -121,7 +121,7 @@ def expected_words(document: Document, fmt: str) -> list[Word]:
             if subheading is not None:
                 add(subheading.eid, plain_text(subheading.content))
             for clause in (clause for top in clauses for clause in top.walk()):
-                add(clause.eid, f"{clause.label or (PRINT_DASH if printed else '')} {plain_text(clause.content)}")
+                add(clause.eid, f"{clause.label or NO_LABEL_DASH} {plain_text(clause.content)}")
     if document.footnotes and printed:
         add("notes", fixed_words(document)["notes"])
     for note in document.footnotes:

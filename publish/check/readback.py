@@ -31,7 +31,10 @@ TOC = "//x:nav[contains(concat(' ', normalize-space(@epub:type), ' '), ' toc ')]
 SMIL_TYPE = "application/smil+xml"
 
 #: Elements left out of the words of an HTML or EPUB page: page chrome, not the resolution's text.
-CHROME_CLASSES = ("doc-type", "back", "note-back")
+#: ``visually-hidden``: the words only a screen reader hears (a clause label's "Recital", the title's colon).
+CHROME_CLASSES = ("doc-type", "back", "note-back", "visually-hidden")
+#: The label a page shows for a clause that has none (a citation, an indent).
+NO_LABEL = "–"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +84,31 @@ def _has_class(name: str) -> str:
 
 
 def clause_anchors(root: etree._Element) -> list[Anchor]:
-    """The clause list items of a page (``li.clause``) in document order, with the labels their self-links show."""
+    """The clause list items of a page (``li.clause``) in document order, with the labels they show and are heard by.
+
+    The label is the item's ``.clause-label`` child: shown, its text without the visually hidden words (a dash for
+    none); heard, its text without what is hidden from screen readers, a final full stop aside ("Recital A." is
+    heard as the spoken label "Recital A"), or the ``aria-label`` of a label that is a link named by it.
+    """
     anchors = []
     for item in root.xpath(f"//*[local-name()='li'][{_has_class('clause')}]"):
-        links = item.xpath(f"*[local-name()='a'][{_has_class('clause-label')}]")
-        label = "".join(links[0].itertext()) if links else None
-        anchors.append(Anchor(item.get("id") or "", label, links[0].get("aria-label") if links else None))
+        labels = item.xpath(f"*[{_has_class('clause-label')}]")
+        if not labels:
+            anchors.append(Anchor(item.get("id") or "", None, None))
+            continue
+        shown = _text(labels[0], f"descendant::*[{_has_class('visually-hidden')}]")
+        heard = _text(labels[0], "descendant::*[@aria-hidden='true']")
+        spoken = labels[0].get("aria-label") or heard.removesuffix(".")
+        anchors.append(Anchor(item.get("id") or "", "" if shown == NO_LABEL else shown, spoken))
     return anchors
+
+
+def _text(element: etree._Element, leave_out: str) -> str:
+    """The text of ``element`` without the elements the XPath ``leave_out`` selects in it, spaces normalised."""
+    copy = deepcopy(element)
+    for left in copy.xpath(leave_out):
+        _drop(left)
+    return " ".join("".join(copy.itertext()).split())
 
 
 #: Elements a browser lays out as blocks, among those our pages use.
@@ -95,10 +116,12 @@ BLOCKS = frozenset({"p", "li", "ol", "ul", "div", "section", "header", "footer",
 
 
 def page_words(root: etree._Element) -> list[str]:
-    """The words of a page's preface (``#preface``) and main content, without headings, back links and chrome."""
+    """The words of a page's preface (``#preface``) and main content, without section headings, back links and
+    chrome."""
     copy = deepcopy(root)
     chrome = " or ".join(_has_class(name) for name in CHROME_CLASSES)
-    for element in copy.xpath(f"//*[{chrome}] | //*[local-name()='main']//*[local-name()='h2']"):
+    headings = "//*[local-name()='main']//*[local-name()='section']/*[local-name()='h2']"
+    for element in copy.xpath(f"//*[{chrome}] | {headings}"):
         _drop(element)
     for element in copy.iter():  # a block ends a word where a browser or reading system breaks the line
         if isinstance(element.tag, str) and etree.QName(element).localname in BLOCKS:

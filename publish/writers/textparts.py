@@ -12,16 +12,28 @@ from lxml import etree, html
 from publish.anchors import NOTES, PREFACE, footnote_ref_eid, heading_eid
 from publish.model import Clause, Document, Emphasis, FootnoteRef, Inline, Link, Section, Strong, Subheading, Text
 
+#: The label shown for a clause that has none (a citation, an indent), as the official text prints it.
+DASH = "–"
+
 
 def preface_element(document: Document) -> etree._Element:
-    """The title block (``header``, the preface's anchor as id): type, reference, title as ``h1``, procedure."""
+    """The title block (``header``, the preface's anchor as id): the ``h1``, then the procedure and the document's type.
+
+    The ``h1`` holds the reference and the title, each on a line of its own, as the official text prints them: the
+    heading a screen reader jumps to first names the document as its window title does ("B9-0311/2022: European
+    Parliament resolution on …"), and nothing of the title block comes before it.
+    """
     meta = document.metadata
     header = el("header", id=PREFACE)
-    sub(header, "p", {"class": "doc-type"}).text = f"{meta.doc_type} · {meta.issued_by}"
-    sub(header, "p", {"class": "reference"}).text = meta.reference
-    sub(header, "h1").text = meta.title
+    heading = sub(header, "h1")
+    reference = sub(heading, "span", {"class": "reference"})
+    reference.text = meta.reference
+    sub(reference, "span", {"class": "visually-hidden"}).text = ":"
+    reference.tail = " "
+    sub(heading, "span", {"class": "title"}).text = meta.title
     if meta.procedure:
         sub(header, "p", {"class": "procedure"}).text = f"({meta.procedure})"
+    sub(header, "p", {"class": "doc-type"}).text = f"{meta.doc_type} · {meta.issued_by}"
     return header
 
 
@@ -51,17 +63,60 @@ def clause_list(clauses: tuple[Clause, ...], kind: str) -> etree._Element:
 
 
 def clause_item(clause: Clause) -> etree._Element:
-    """A clause as a list item (its anchor as id): a self-link named by its spoken label, its text, its points."""
+    """A clause as a list item (its anchor as id): its label as text (:func:`clause_label`), its text, its points."""
     item = el("li", {"id": clause.eid, "class": f"clause {clause.kind.value}"})
-    link = sub(item, "a", {"class": "clause-label", "href": f"#{clause.eid}", "aria-label": clause.spoken_label})
-    if clause.label:
-        link.text = clause.label
-    link.tail = " "
+    label = clause_label(clause)
+    label.tail = " "
+    item.append(label)
     text = sub(item, "span", {"class": "clause-text"})
     append_inlines(text, clause.content)
     if clause.points:
         item.append(clause_list(clause.points, "points"))
     return item
+
+
+def clause_label(clause: Clause) -> etree._Element:
+    """A clause's label as text (``span.clause-label``): the official label shown, the spoken label heard once.
+
+    Where the spoken label is the official label with words around it ("Recital A", "3. bekezdés"), the words are
+    visually hidden text around the shown label: a screen reader reads "Recital A." once, and a text export or a copy
+    keeps the label. Otherwise (a citation's or an indent's dash, a label its spoken label holds twice) the shown label
+    is hidden from screen readers and the whole spoken label is visually hidden text before it.
+    """
+    label = el("span", {"class": "clause-label"})
+    shown = clause.label or DASH
+    around = _words_around(clause.spoken_label, clause.label)
+    if around is None:
+        hidden = sub(label, "span", {"class": "visually-hidden"})
+        hidden.text, hidden.tail = clause.spoken_label, " "
+        sub(label, "span", {"aria-hidden": "true"}).text = shown
+        return label
+    before, after = around
+    if before:
+        hidden = sub(label, "span", {"class": "visually-hidden"})
+        hidden.text, hidden.tail = before, f" {shown}"
+    else:
+        label.text = shown
+    if after:
+        append_text(label, " ")
+        sub(label, "span", {"class": "visually-hidden"}).text = after
+    return label
+
+
+def _words_around(spoken: str, label: str) -> tuple[str, str] | None:
+    """The words before and after ``label`` in ``spoken`` when the two read together as the spoken label ("Recital"
+    and "" for "A." in "Recital A": heard "Recital A."), or None when they do not (no label, or not once a word)."""
+    words = spoken.split(" ")
+    bare = label.removesuffix(".")
+    if not label or words.count(label) + (words.count(bare) if bare != label else 0) != 1:
+        return None
+    if label in words:
+        at = words.index(label)
+    elif words[-1] == bare:  # "Recital A" with "A.": the full stop ends what is heard
+        at = len(words) - 1
+    else:  # "Johdanto-osan A kappale": a full stop inside it would not read as the spoken label
+        return None
+    return " ".join(words[:at]), " ".join(words[at + 1 :])
 
 
 def notes_element(document: Document, w: dict[str, str]) -> etree._Element:
@@ -90,7 +145,7 @@ def append_inlines(parent: etree._Element, content: tuple[Inline, ...]) -> None:
     for node in content:
         match node:
             case Text(text=text):
-                _append_text(parent, text)
+                append_text(parent, text)
             case Emphasis(children=children):
                 append_inlines(sub(parent, "em"), children)
             case Strong(children=children):
@@ -104,7 +159,7 @@ def append_inlines(parent: etree._Element, content: tuple[Inline, ...]) -> None:
                 ).text = str(number)
 
 
-def _append_text(parent: etree._Element, text: str) -> None:
+def append_text(parent: etree._Element, text: str) -> None:
     """Add ``text`` after what ``parent`` holds: its text, or the tail of its last child."""
     if len(parent):
         last = parent[-1]
