@@ -143,7 +143,8 @@ def accessibility_summary(document: Document, facts: BookFacts) -> str:
     ]
     if count and len(facts.labels) == count:
         label = facts.labels.get(example.eid, "") if example else ""
-        sentences.append(say["labels_all"].format(label=label or next(iter(facts.labels.values()))))
+        # the sentence ends with its own full stop: "such as Recital A." and not "Recital A.."
+        sentences.append(say["labels_all"].format(label=(label or next(iter(facts.labels.values()))).rstrip(".")))
     elif count:
         sentences.append(say["labels_some"].format(labelled=len(facts.labels), count=count))
     if facts.points:
