@@ -90,14 +90,30 @@ def spoken_units(document: Document) -> list[tuple[str, str, str]]:
     return units
 
 
+def contents_words(document: Document) -> list[str]:
+    """The words of the PDF editions' contents, after the title block: the word "Contents", then each section's
+    heading followed by the bare label of each of its clauses, points included (the label without its full stop, a
+    citation's number, the print dash for an unlabelled point), then the notes' heading when there are notes."""
+    words = [fixed_words(document)["contents"]]
+    for section in document.sections:
+        words.append(section_heading(document, section.kind))
+        for top in section.clauses:
+            for clause in top.walk():
+                words.append(clause.label.removesuffix(".") or (clause.num if clause is top else PRINT_DASH))
+    if document.footnotes:
+        words.append(fixed_words(document)["notes"])
+    return words
+
+
 def expected_words(document: Document, fmt: str) -> list[Word]:
     """The words ``fmt`` must show, in order, each with its unit.
 
     * ``html``, ``epub``: the preface (reference, title, procedure), the formula, each subheading, each clause's label
       and text, each note's number and text (section headings, back links and the document-type line are left out of
       the reading);
-    * ``pdf``, ``pdf-large``: the same with the document-type line, the section headings, a dash for a clause without
-      a label, and the notes' heading: everything ``pdftotext`` extracts outside the running heads;
+    * ``pdf``, ``pdf-large``: the same with the document-type line, the contents (:func:`contents_words`), the section
+      headings, a dash for a clause without a label, and the notes' heading: everything ``pdftotext`` extracts outside
+      the running heads;
     * ``vtt``: every caption, as :func:`spoken_units` says.
     """
     meta = document.metadata
@@ -113,6 +129,8 @@ def expected_words(document: Document, fmt: str) -> list[Word]:
     printed = fmt.startswith("pdf")
     add("preface", (f"{meta.doc_type} · {meta.issued_by} " if printed else "") + meta.reference)
     add("preface", f"{meta.title} ({meta.procedure})" if meta.procedure else meta.title)
+    if printed:
+        add("toc", " ".join(contents_words(document)))
     add("formula", document.formula)
     for section in document.sections:
         if printed:

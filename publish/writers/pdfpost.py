@@ -11,7 +11,8 @@ WeasyPrint 70 leaves four gaps that this step closes, on the file it wrote:
   next line) is still a ``Span`` element, over marked content that paints nothing: the element leaves the tree
   and its marked content becomes an ``/Artifact``;
 * a link's ``/Contents`` is its raw target (``para_3``): it becomes the spoken label
-  ("Paragraph 3"), and links get the Print flag.
+  ("Paragraph 3"), and links get the Print flag; a contents link that shows a bare label ("A") gets the spoken
+  label as the ``/Alt`` of its ``Link`` element too, which is what pdf.js (Firefox) names the link by;
 
 It also adds the reference and the language to the XMP metadata. Nothing here reads a clock: the
 file identifier is derived from the content.
@@ -20,7 +21,7 @@ file identifier is derived from the content.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,8 @@ class Finish:
     reference: str
     language: str
     publisher: str
+    #: The contents' links in order, as (target, text shown): the first links of the document.
+    contents: tuple[tuple[str, str], ...] = ()
 
 
 def finish(raw: bytes, facts: Finish) -> bytes:
@@ -54,6 +57,7 @@ def finish(raw: bytes, facts: Finish) -> bytes:
         margin_boxes_to_artifacts(pdf)
         drop_empty_spans(pdf)
         describe_links(pdf, facts.link_labels)
+        name_contents_links(pdf, facts.contents, facts.link_labels)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["dc:identifier"] = facts.reference
             meta["dc:language"] = [facts.language]
@@ -207,6 +211,34 @@ def describe_links(pdf: pikepdf.Pdf, labels: Mapping[str, str]) -> None:
             target = str(annot.Dest) if "/Dest" in annot else str(annot.A.URI)
             annot.Contents = pikepdf.String(labels.get(target, target))
             annot.F = PRINT_FLAG
+
+
+def name_contents_links(pdf: pikepdf.Pdf, contents: Sequence[tuple[str, str]], labels: Mapping[str, str]) -> None:
+    """Give the ``Link`` element of each contents link that shows other words than its target's label (a bare "A")
+    that label as ``/Alt`` ("Recital A").
+
+    The contents' links are the document's first: the first link annotations, in page order, must have the targets
+    of ``contents`` in its order, or the contents is not where this step expects it (``ValueError``).
+    """
+    annotations = [annot for page in pdf.pages for annot in page.obj.get("/Annots", Array())]
+    links = [annot for annot in annotations if annot.get("/Subtype") == Name.Link][: len(contents)]
+    found = [str(annot.Dest) if "/Dest" in annot else None for annot in links]
+    if found != [target for target, _ in contents]:
+        raise ValueError(f"the first links are not the contents': {found[:5]} …")
+    parents = _annotation_parents(pdf)
+    for annot, (target, shown) in zip(links, contents, strict=True):
+        label = labels.get(target)
+        if label and label != shown:
+            element = parents.get(int(annot.get("/StructParent", -1)))
+            if not isinstance(element, Dictionary) or element.get("/S") != Name.Link:
+                raise ValueError(f"the contents link to {target} is in no Link element")
+            element.Alt = pikepdf.String(label)
+
+
+def _annotation_parents(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Object]:
+    """The parent tree's entries that are one element (an annotation's ``/StructParent``), by number."""
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2) if isinstance(nums[i + 1], Dictionary)}
 
 
 def _mcid(operands: list[pikepdf.Object]) -> int | None:
