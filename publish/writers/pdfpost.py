@@ -13,6 +13,8 @@ WeasyPrint 70 leaves four gaps that this step closes, on the file it wrote:
 * a link's ``/Contents`` is its raw target (``para_3``): it becomes the spoken label
   ("Paragraph 3"), and links get the Print flag; a contents link that shows a bare label ("A") gets the spoken
   label as the ``/Alt`` of its ``Link`` element too, which is what pdf.js (Firefox) names the link by;
+* a link broken over two lines (or pages) is two ``Link`` elements side by side, heard as two links: they become
+  one ``Link`` element holding both annotations.
 
 It also adds the reference and the language to the XMP metadata. Nothing here reads a clock: the
 file identifier is derived from the content.
@@ -58,6 +60,7 @@ def finish(raw: bytes, facts: Finish) -> bytes:
         drop_empty_spans(pdf)
         describe_links(pdf, facts.link_labels)
         name_contents_links(pdf, facts.contents, facts.link_labels)
+        join_split_links(pdf)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["dc:identifier"] = facts.reference
             meta["dc:language"] = [facts.language]
@@ -233,6 +236,75 @@ def name_contents_links(pdf: pikepdf.Pdf, contents: Sequence[tuple[str, str]], l
             if not isinstance(element, Dictionary) or element.get("/S") != Name.Link:
                 raise ValueError(f"the contents link to {target} is in no Link element")
             element.Alt = pikepdf.String(label)
+
+
+def join_split_links(pdf: pikepdf.Pdf) -> None:
+    """Make each run of sibling ``Link`` elements whose annotations lead to the same target one ``Link`` element.
+
+    WeasyPrint tags each line's part of a link as an element of its own; the first keeps the kids (annotations and
+    marked content) of the others, and the parent tree says so.
+    """
+    moved: dict[tuple[int, int], pikepdf.Object] = {}
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        kids = stack.pop()
+        for elem in kids if isinstance(kids, Array) else [kids]:
+            if isinstance(elem, Dictionary) and elem.get("/Type", Name.StructElem) == Name.StructElem and "/K" in elem:
+                if isinstance(elem.K, Array):
+                    moved |= _join_links_in(pdf, elem)
+                stack.append(elem.K)
+    if moved:
+        _repoint_all(pdf, moved)
+
+
+def _join_links_in(pdf: pikepdf.Pdf, parent: pikepdf.Object) -> dict[tuple[int, int], pikepdf.Object]:
+    """Join the split links among ``parent``'s kids; the elements taken out, by object, with the one that holds them."""
+    kept: list[pikepdf.Object] = []
+    moved: dict[tuple[int, int], pikepdf.Object] = {}
+    for kid in parent.K:
+        previous = kept[-1] if kept else None
+        target = _link_target(kid)
+        if target is not None and previous is not None and _link_target(previous) == target:
+            if not isinstance(previous.K, Array):
+                previous.K = Array([previous.K])
+            for part in kid.K if isinstance(kid.K, Array) else [kid.K]:
+                if isinstance(part, int) and kid.Pg.objgen != previous.Pg.objgen:  # on the next page: say which
+                    part = pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=kid.Pg, MCID=part))
+                elif isinstance(part, Dictionary) and part.get("/Type") == Name.StructElem:
+                    part.P = previous
+                previous.K.append(part)
+            moved[kid.objgen] = previous
+        else:
+            kept.append(kid)
+    if moved:
+        parent.K = Array(kept)
+    return moved
+
+
+def _link_target(elem: pikepdf.Object) -> str | None:
+    """The target of the annotations of a ``Link`` element (``None`` for anything else or a link without one)."""
+    if not isinstance(elem, Dictionary) or elem.get("/S") != Name.Link:
+        return None
+    kids = elem.get("/K")
+    targets = {
+        str(kid.Obj.Dest) if "/Dest" in kid.Obj else str(kid.Obj.A.get("/URI", ""))
+        for kid in (kids if isinstance(kids, Array) else [kids])
+        if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR
+    }
+    return targets.pop() if len(targets) == 1 else None
+
+
+def _repoint_all(pdf: pikepdf.Pdf, moved: Mapping[tuple[int, int], pikepdf.Object]) -> None:
+    """Make the parent tree's entries that name an element of ``moved`` name the element that now holds its kids."""
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    for i in range(1, len(nums), 2):
+        value = nums[i]
+        if isinstance(value, Array):
+            for j, elem in enumerate(value):
+                if isinstance(elem, Dictionary) and elem.objgen in moved:
+                    value[j] = moved[elem.objgen]
+        elif isinstance(value, Dictionary) and value.objgen in moved:
+            nums[i] = moved[value.objgen]
 
 
 def _annotation_parents(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Object]:
