@@ -171,7 +171,7 @@ def _contents_entry(section, document: Document) -> list[str]:
         for top in section.clauses
         for clause in top.walk()
     ]
-    return [section_heading(document, section.kind), *labels]
+    return f"{section_heading(document, section.kind)}: {', '.join(labels)}".split()
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

@@ -241,7 +241,7 @@ def test_text_lines_show_the_contents_and_only_running_heads_are_outside_marked_
     expected = ["Contents"]
     for section in seed.sections:
         labels = [clause.label.removesuffix(".") or clause.num for clause in section.clauses]
-        expected += [section_heading(seed, section.kind), *labels]
+        expected += f"{section_heading(seed, section.kind)}: {', '.join(labels)}".split()
     assert contents == expected
     pages = report["pages"]
     heads = {f"Page {n} of {pages}" for n in range(1, pages + 1)} | {seed.metadata.reference}

@@ -92,14 +92,18 @@ def spoken_units(document: Document) -> list[tuple[str, str, str]]:
 
 def contents_words(document: Document) -> list[str]:
     """The words of the PDF editions' contents, after the title block: the word "Contents", then each section's
-    heading followed by the bare label of each of its clauses, points included (the label without its full stop, a
-    citation's number, the print dash for an unlabelled point), then the notes' heading when there are notes."""
+    heading and a colon followed by the bare label of each of its clauses, points included (the label without its
+    full stop, a citation's number, the print dash for an unlabelled point), separated by commas; then the notes'
+    heading when there are notes."""
     words = [fixed_words(document)["contents"]]
     for section in document.sections:
-        words.append(section_heading(document, section.kind))
-        for top in section.clauses:
-            for clause in top.walk():
-                words.append(clause.label.removesuffix(".") or (clause.num if clause is top else PRINT_DASH))
+        labels = [
+            clause.label.removesuffix(".") or (clause.num if clause is top else PRINT_DASH)
+            for top in section.clauses
+            for clause in top.walk()
+        ]
+        heading = section_heading(document, section.kind)
+        words.append(f"{heading}: {', '.join(labels)}" if labels else heading)
     if document.footnotes:
         words.append(fixed_words(document)["notes"])
     return words

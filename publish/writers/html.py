@@ -299,7 +299,9 @@ def print_contents(document: Document, w: dict[str, str]) -> list[etree._Element
     section, then a link to each of its clauses, points included, showing the clause's bare label.
 
     The bare label is the label without its full stop ("A", "3", "(a)"), a citation's number, or for a point without
-    a label (an indent) the print dash. The PDF writer names each such link by its spoken label ("Recital A").
+    a label (an indent) the print dash. The PDF writer names each such link by its spoken label ("Recital A"). The
+    labels are a list in words, "Recitals: A, B, C": WeasyPrint paints no text box that is only a space, so without
+    the punctuation the labels would have no space between them in the content stream ("ABC" to a text extractor).
     """
     heading = el("h2", {"id": heading_eid(TOC), "class": "toc-heading"})
     heading.text = w["contents"]
@@ -310,7 +312,7 @@ def print_contents(document: Document, w: dict[str, str]) -> list[etree._Element
         heading_link.text = section_heading(document, section.kind)
         for top in section.clauses:
             for clause in top.walk():
-                item[-1].tail = " "
+                item[-1].tail = ", " if len(item) > 1 else ": "
                 link = sub(item, "a", {"class": "toc-clause", "href": f"#{clause.eid}"})
                 link.text = clause.label.removesuffix(".") or (clause.num if clause is top else DASH)
     if document.footnotes:
