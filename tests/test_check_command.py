@@ -101,7 +101,7 @@ def test_progress_is_shown(seed_run, seed):
     words = len(expect.expected_words(seed, "pdf"))
     lines = [
         "check B9-0311-2022: reading back 7 files",
-        f"check B9-0311-2022 pdf: named destinations 40, outline 40, {words} words; 0 problems",
+        f"check B9-0311-2022 pdf: named destinations 40, outline 40, contents links 40, {words} words; 0 problems",
         "veraPDF PDFUA-1.xml: 2 files",
         "outloud: 2 files",
         "epubcheck: 1 files",
@@ -125,8 +125,10 @@ def test_every_format_carries_all_40_anchors_and_the_sources_words(seed_run, see
         ("html", "clause ids"): (True, 40),
         ("pdf", "named destinations"): (True, 40),
         ("pdf", "outline"): (True, 40),
+        ("pdf", "contents links"): (True, 40),
         ("pdf-large", "named destinations"): (True, 40),
         ("pdf-large", "outline"): (True, 40),
+        ("pdf-large", "contents links"): (True, 40),
         ("epub", "content ids"): (True, 40),
         ("epub", "nav targets"): (True, 40),
         ("epub", "SMIL text targets"): (True, 40) if has_overlay else (False, 0),
@@ -243,7 +245,12 @@ BROKEN = {  # name: (break it, a line the command must print, what every problem
     "missing-anchor": (
         _drop_destination,
         "pdf named destinations: para_3: missing",
-        ("pdf named destinations: para_3:", "pdf outline: para_3:", "anchors.json pdf: para_3:"),
+        (
+            "pdf named destinations: para_3:",
+            "pdf outline: para_3:",
+            "pdf contents links: para_3:",
+            "anchors.json pdf: para_3:",
+        ),
     ),
     "out-of-order": (
         _nav_out_of_order,

@@ -63,6 +63,11 @@ def _raw_link_contents(pdf: pikepdf.Pdf) -> None:
             annot.Contents = pikepdf.String(str(annot.Dest) if "/Dest" in annot else str(annot.A.URI))
 
 
+def _alt_not_contents(pdf: pikepdf.Pdf) -> None:
+    """The first named contents link (Citation 1) named another clause in pdf.js's view (its Link element's /Alt)."""
+    next(link for link in _struct_elements(pdf, "Link") if "/Alt" in link).Alt = pikepdf.String("Recital A")
+
+
 def _link_as_span(pdf: pikepdf.Pdf) -> None:
     for link in list(_struct_elements(pdf, "Link")):
         link.S = pikepdf.Name.Span
@@ -117,6 +122,7 @@ def files(built, small_source, tmp_path_factory) -> dict[str, Path]:
         "first-heading-h3": _edit(seed_pdf, tmp / "first-heading-h3.pdf", _first_heading_h3),
         "raw-link-contents": _edit(small_pdf, tmp / "raw-link-contents.pdf", _raw_link_contents),
         "link-as-span": _edit(small_pdf, tmp / "link-as-span.pdf", _link_as_span),
+        "alt-not-contents": _edit(small_pdf, tmp / "alt-not-contents.pdf", _alt_not_contents),
         "not-a-pdf": not_pdf,
     }
 
@@ -164,6 +170,7 @@ def test_built_editions_pass_the_whole_gate(findings, verdicts, name):
         ("raw-link-contents", "structure", "link-description"),
         ("link-as-span", "verapdf", "ISO 14289-1:2014 7.18.5-1"),
         ("link-as-span", "structure", "link-outside-link"),
+        ("alt-not-contents", "structure", "link-alt"),
         ("not-a-pdf", "verapdf", "parse"),
         ("not-a-pdf", "structure", "unreadable"),
     ],

@@ -37,7 +37,7 @@ def case(request, built, seed, small):
 
 def _front_matter(document: Document) -> list[str]:
     """Structure types of the print page's top-level elements, as the model says they must be."""
-    types = ["P", "P", "H1", "P", "P"]  # document type, reference, title, procedure, formula
+    types = ["P", "P", "H1", "P", "H2", "L", "P"]  # document type, reference, title, procedure, contents, formula
     for section in document.sections:
         types += ["H2"] + ["P" for top in section.clauses for _ in top.walk()]
     if document.footnotes:
@@ -49,7 +49,7 @@ def _clause_elements(document: Document, reading: PdfReading):
     """The top-level P elements of the clauses, paired with their clauses in document order."""
     top = reading.structure.kids[0].kids
     clauses = list(document.iter_clauses())
-    paragraphs = [node for node in top[5:] if node.type == "P"][: len(clauses)]
+    paragraphs = [node for node in top[7:] if node.type == "P"][: len(clauses)]
     return list(zip(clauses, paragraphs, strict=True))
 
 
@@ -71,7 +71,7 @@ def test_each_clause_element_reads_its_label_then_its_text(case):
 def test_headings_are_the_title_then_the_section_headings(case):
     document, reading, _ = case
     headings = [(n.type, n.text) for n in reading.structure.walk() if n.type.startswith("H")]
-    expected = [("H1", document.metadata.title)]
+    expected = [("H1", document.metadata.title), ("H2", "Contents")]
     expected += [("H2", section_heading(document, s.kind)) for s in document.sections]
     expected += [("H2", "Notes")] if document.footnotes else []
     assert headings == expected
@@ -140,12 +140,17 @@ def test_links_sit_in_link_elements_and_are_described_by_spoken_labels(built, sm
         ("https://www.europarl.europa.eu/", "the Parliament (https://www.europarl.europa.eu/)", "Link", 4),
         ("authorialNote_1", "Note 1", "Link", 4),
         ("authorialNote_1__ref", "Back to the call of note 1", "Link", 4),
+        # the contents: each section by its heading, each clause by its spoken label, the notes
+        *((s.eid, section_heading(small, s.kind), "Link", 4) for s in small.sections),
+        *((clause.eid, clause.spoken_label, "Link", 4) for clause in small.iter_clauses()),
+        ("notes", "Notes", "Link", 4),
     }
 
 
 def _without_print_words(words: list[str], document: Document) -> list[str]:
     """Drop, in order, the words the print page adds to the seed: document type, headings, labels."""
     added = f"{document.metadata.doc_type} · {document.metadata.issued_by}".split()
+    added += ["Contents"] + [s for section in document.sections for s in _contents_entry(section, document)]
     for section in document.sections:
         added.append(section_heading(document, section.kind))
         added += [clause.label or html_writer.DASH for top in section.clauses for clause in top.walk()]
@@ -157,6 +162,16 @@ def _without_print_words(words: list[str], document: Document) -> list[str]:
             rest.append(word)
     assert position == len(added), f"not found in order: {added[position:]}"
     return rest
+
+
+def _contents_entry(section, document: Document) -> list[str]:
+    """A section's words in the contents: its heading, then its clauses' bare labels (a point without one: the dash)."""
+    labels = [
+        clause.label.removesuffix(".") or (clause.num if clause is top else html_writer.DASH)
+        for top in section.clauses
+        for clause in top.walk()
+    ]
+    return f"{section_heading(document, section.kind)}: {', '.join(labels)}".split()
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -286,7 +301,7 @@ def test_the_html_page_links_both_pdf_editions(built, seed):
 def test_print_page_has_no_wrappers_and_keeps_compounds_whole(seed):
     page = html_writer.print_page(seed, Options())
     body = page.find("body")
-    assert {child.tag for child in body} == {"p", "h1", "h2"}
+    assert {child.tag for child in body} == {"p", "h1", "h2", "ol"}  # the contents' list: its items never break
     compounds = [span.text for span in page.cssselect("span.nw")]
     assert "re-education" in compounds and "EU-Taiwan" in compounds
     assert body.get_element_by_id("para_3").text_content().startswith("3. Reiterates")

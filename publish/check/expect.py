@@ -90,14 +90,33 @@ def spoken_units(document: Document) -> list[tuple[str, str, str]]:
     return units
 
 
+def contents_words(document: Document) -> list[str]:
+    """The words of the PDF editions' contents, after the title block: the word "Contents", then each section's
+    heading and a colon followed by the bare label of each of its clauses, points included (the label without its
+    full stop, a citation's number, the print dash for an unlabelled point), separated by commas; then the notes'
+    heading when there are notes."""
+    words = [fixed_words(document)["contents"]]
+    for section in document.sections:
+        labels = [
+            clause.label.removesuffix(".") or (clause.num if clause is top else PRINT_DASH)
+            for top in section.clauses
+            for clause in top.walk()
+        ]
+        heading = section_heading(document, section.kind)
+        words.append(f"{heading}: {', '.join(labels)}" if labels else heading)
+    if document.footnotes:
+        words.append(fixed_words(document)["notes"])
+    return words
+
+
 def expected_words(document: Document, fmt: str) -> list[Word]:
     """The words ``fmt`` must show, in order, each with its unit.
 
     * ``html``, ``epub``: the preface (reference, title, procedure), the formula, each subheading, each clause's label
       (a dash for a clause without one) and text, each note's number and text (section headings, back links, the
       document-type line and the words only a screen reader hears are left out of the reading);
-    * ``pdf``, ``pdf-large``: the same with the document-type line, the section headings and the notes' heading:
-      everything ``pdftotext`` extracts outside the running heads;
+    * ``pdf``, ``pdf-large``: the same with the document-type line, the contents (:func:`contents_words`), the section
+      headings and the notes' heading: everything ``pdftotext`` extracts outside the running heads;
     * ``vtt``: every caption, as :func:`spoken_units` says.
     """
     meta = document.metadata
@@ -113,6 +132,8 @@ def expected_words(document: Document, fmt: str) -> list[Word]:
     printed = fmt.startswith("pdf")
     add("preface", (f"{meta.doc_type} · {meta.issued_by} " if printed else "") + meta.reference)
     add("preface", f"{meta.title} ({meta.procedure})" if meta.procedure else meta.title)
+    if printed:
+        add("toc", " ".join(contents_words(document)))
     add("formula", document.formula)
     for section in document.sections:
         if printed:

@@ -162,9 +162,9 @@ def structure_findings(reading: PdfReading) -> list[Finding]:
     """What the structure tree gets wrong that a reader would notice.
 
     Empty elements; headings that do not start at H1 or skip a level; link annotations outside a
-    Link element or with a raw anchor as description; text painted outside both the tree and
-    artifacts; marked content claimed by no element; pages left short and elements cut in two at a page
-    break (:mod:`publish.check.pdfpages`).
+    Link element or with a raw anchor as description; a Link element whose ``/Alt`` (the name pdf.js gives the link)
+    is not its annotation's ``/Contents``; text painted outside both the tree and artifacts; marked content claimed
+    by no element; pages left short and elements cut in two at a page break (:mod:`publish.check.pdfpages`).
     """
     where = str(reading.path)
     findings: list[Finding] = []
@@ -189,6 +189,13 @@ def structure_findings(reading: PdfReading) -> list[Finding]:
         if not link.contents or link.contents == link.target:
             findings.append(
                 _finding("structure", "link-description", where, f"link to {link.target}: /Contents {link.contents!r}")
+            )
+    described = {link.objnum: link.contents for link in reading.links}
+    for node in nodes:
+        named = {described.get(objnum) for objnum in node.annotations}
+        if node.type == "Link" and node.alt is not None and named != {node.alt}:
+            findings.append(
+                _finding("structure", "link-alt", where, f"a link named {node.alt!r} is described {sorted(named)!r}")
             )
     claimed = {mcid for node in nodes for mcid in node.mcids}
     for run in reading.runs:

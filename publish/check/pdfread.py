@@ -34,6 +34,8 @@ class StructNode:
     mcids: list[tuple[int, int]] = field(default_factory=list)
     annotations: list[int] = field(default_factory=list)
     """Object numbers of the annotations (links) this element holds."""
+    alt: str | None = None
+    """The element's ``/Alt`` (alternate description), when it has one."""
 
     def all_runs(self) -> list[TextRun]:
         """The runs of this element and its descendants, in tag order."""
@@ -177,7 +179,7 @@ class PdfReading:
                 node.annotations.append(kid.Obj.objgen[0])
             elif isinstance(kid, Dictionary):
                 where = self._page_index.get(kid.Pg.objgen) if "/Pg" in kid else page
-                child = StructNode(str(kid.S)[1:], where)
+                child = StructNode(str(kid.S)[1:], where, alt=str(kid.Alt) if "/Alt" in kid else None)
                 node.kids.append(child)
                 if "/K" in kid:
                     self._read_kids(kid.K, child, where, text)

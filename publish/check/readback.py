@@ -241,11 +241,16 @@ def read_pdf(path: Path, fmt: str = "pdf") -> Reading:
         destinations = reading.destinations
         ordered = sorted(destinations, key=lambda name: (destinations[name][0], -destinations[name][1]))
         outline = list(_outline(reading))
+        contents = tuple(_contents_links(reading))
         words = reading.words()
     return Reading(
         fmt,
         path,
-        [Channel("named destinations", tuple(Anchor(name) for name in ordered)), Channel("outline", tuple(outline))],
+        [
+            Channel("named destinations", tuple(Anchor(name) for name in ordered)),
+            Channel("outline", tuple(outline)),
+            Channel("contents links", contents),
+        ],
         words,
         {name: destinations[name][0] + 1 for name in ordered},
     )
@@ -277,6 +282,21 @@ def _outline(reading: PdfReading) -> Iterator[Anchor]:
             yield Anchor(where, spoken=title, resolved=False)
         stack.append(item.get("/Next"))
         stack.append(item.get("/First"))  # popped first: children before the next sibling
+
+
+def _contents_links(reading: PdfReading) -> Iterator[Anchor]:
+    """The links of the contents, the structure tree's first list (``L``) after the title block, in order: each
+    ``Link`` element as its annotation's target, named by its ``/Contents``; a target the file has no named
+    destination for reads as ``(no destination …)``."""
+    top = reading.structure.kids[0].kids if reading.structure.kids else []
+    contents = next((node for node in top if node.type == "L"), None)
+    links = {link.objnum: link for link in reading.links}
+    for node in contents.walk() if contents is not None else ():
+        found = [links[objnum] for objnum in node.annotations if objnum in links] if node.type == "Link" else []
+        if found and found[0].target in reading.destinations:
+            yield Anchor(found[0].target, spoken=found[0].contents)
+        elif found:
+            yield Anchor(f"(no destination {found[0].target})", spoken=found[0].contents, resolved=False)
 
 
 def _bookmark_place(reading: PdfReading, dest: object) -> tuple[int, float] | None:

@@ -24,6 +24,7 @@ from publish.anchors import (
     NOTES,
     PREAMBLE,
     PREFACE,
+    TOC,
     VERSIONS,
     footnote_ref_eid,
     heading_eid,
@@ -285,6 +286,7 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
     sub(body, "h1").text = meta.title
     if meta.procedure:
         sub(body, "p", {"class": "procedure"}).text = f"({meta.procedure})"
+    body.extend(print_contents(document, w))
     formula = sub(body, "p", {"class": "formula", "id": PREAMBLE})
     sub(formula, "span", id=FORMULA).text = document.formula
     for section in document.sections:
@@ -305,6 +307,32 @@ def print_page(document: Document, options: Options, flavour: str = "print") -> 
             append_inlines(item, note.content)
             _keep_compounds(item)
     return root
+
+
+def print_contents(document: Document, w: dict[str, str]) -> list[etree._Element]:
+    """The PDF's contents: a heading, then a list with an item per section (and one for the notes): a link to the
+    section, then a link to each of its clauses, points included, showing the clause's bare label.
+
+    The bare label is the label without its full stop ("A", "3", "(a)"), a citation's number, or for a point without
+    a label (an indent) the print dash. The PDF writer names each such link by its spoken label ("Recital A"). The
+    labels are a list in words, "Recitals: A, B, C": WeasyPrint paints no text box that is only a space, so without
+    the punctuation the labels would have no space between them in the content stream ("ABC" to a text extractor).
+    """
+    heading = el("h2", {"id": heading_eid(TOC), "class": "toc-heading"})
+    heading.text = w["contents"]
+    listing = el("ol", {"id": TOC, "class": "toc"})
+    for section in document.sections:
+        item = sub(listing, "li")
+        heading_link = sub(item, "a", {"class": "toc-section", "href": f"#{section.eid}"})
+        heading_link.text = section_heading(document, section.kind)
+        for top in section.clauses:
+            for clause in top.walk():
+                item[-1].tail = ", " if len(item) > 1 else ": "
+                link = sub(item, "a", {"class": "toc-clause", "href": f"#{clause.eid}"})
+                link.text = clause.label.removesuffix(".") or (clause.num if clause is top else DASH)
+    if document.footnotes:
+        sub(sub(listing, "li"), "a", {"class": "toc-section", "href": f"#{NOTES}"}).text = w["notes"]
+    return [heading, listing]
 
 
 def print_clause(clause: Clause, depth: int = 0, headed: int = 0) -> list[etree._Element]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import html
 
 from publish import formats, manifest
-from publish.anchors import NOTES, PREFACE, footnote_ref_eid
+from publish.anchors import NOTES, PREFACE, TOC, footnote_ref_eid
 from publish.model import Document, Inline, Link, plain_text
 from publish.outputs import write_atomic
 from publish.writers.html import print_page
@@ -101,9 +101,16 @@ def render(document: Document, options: Options, flavour: str = STANDARD.flavour
         reference=document.metadata.reference,
         language=document.metadata.language,
         publisher=document.metadata.issued_by,
+        contents=contents_links(root),
     )
     starts = page_starts(element_anchors(document), anchor_pages, len(laid_out.pages))
     return Rendered(finish(raw, facts), anchor_pages, starts)
+
+
+def contents_links(root: html.HtmlElement) -> tuple[tuple[str, str], ...]:
+    """The print page's contents links in order, as (target anchor, text shown)."""
+    contents = root.get_element_by_id(TOC)
+    return tuple((link.get("href", "").removeprefix("#"), link.text_content()) for link in contents.iter("a"))
 
 
 def element_anchors(document: Document) -> list[str]:
@@ -142,6 +149,8 @@ def link_labels(document: Document) -> dict[str, str]:
     labels = {clause.eid: clause.spoken_label for clause in document.iter_clauses()}
     labels |= {section.eid: section_heading(document, section.kind) for section in document.sections}
     labels |= {subheading.eid: subheading.text for subheading in document.iter_subheadings()}
+    if document.footnotes:
+        labels[NOTES] = w["notes"]
     for note in document.footnotes:
         labels[note.eid] = f"{w['note']} {note.number}"
         labels[footnote_ref_eid(note.number)] = f"{w['back_to_call']} {note.number}"

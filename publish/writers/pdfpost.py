@@ -11,7 +11,10 @@ WeasyPrint 70 leaves four gaps that this step closes, on the file it wrote:
   next line) is still a ``Span`` element, over marked content that paints nothing: the element leaves the tree
   and its marked content becomes an ``/Artifact``;
 * a link's ``/Contents`` is its raw target (``para_3``): it becomes the spoken label
-  ("Paragraph 3"), and links get the Print flag.
+  ("Paragraph 3"), and links get the Print flag; a contents link that shows a bare label ("A") gets the spoken
+  label as the ``/Alt`` of its ``Link`` element too, which is what pdf.js (Firefox) names the link by;
+* a link broken over two lines (or pages) is two ``Link`` elements side by side, heard as two links: they become
+  one ``Link`` element holding both annotations.
 
 It also adds the reference and the language to the XMP metadata. Nothing here reads a clock: the
 file identifier is derived from the content.
@@ -20,7 +23,7 @@ file identifier is derived from the content.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +48,8 @@ class Finish:
     reference: str
     language: str
     publisher: str
+    #: The contents' links in order, as (target, text shown): the first links of the document.
+    contents: tuple[tuple[str, str], ...] = ()
 
 
 def finish(raw: bytes, facts: Finish) -> bytes:
@@ -57,6 +62,8 @@ def finish(raw: bytes, facts: Finish) -> bytes:
         space_line_ends(pdf, document)
         drop_empty_spans(pdf)
         describe_links(pdf, facts.link_labels)
+        name_contents_links(pdf, facts.contents, facts.link_labels)
+        join_split_links(pdf)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["dc:identifier"] = facts.reference
             meta["dc:language"] = [facts.language]
@@ -210,6 +217,103 @@ def describe_links(pdf: pikepdf.Pdf, labels: Mapping[str, str]) -> None:
             target = str(annot.Dest) if "/Dest" in annot else str(annot.A.URI)
             annot.Contents = pikepdf.String(labels.get(target, target))
             annot.F = PRINT_FLAG
+
+
+def name_contents_links(pdf: pikepdf.Pdf, contents: Sequence[tuple[str, str]], labels: Mapping[str, str]) -> None:
+    """Give the ``Link`` element of each contents link that shows other words than its target's label (a bare "A")
+    that label as ``/Alt`` ("Recital A").
+
+    The contents' links are the document's first: the first link annotations, in page order, must have the targets
+    of ``contents`` in its order, or the contents is not where this step expects it (``ValueError``).
+    """
+    annotations = [annot for page in pdf.pages for annot in page.obj.get("/Annots", Array())]
+    links = [annot for annot in annotations if annot.get("/Subtype") == Name.Link][: len(contents)]
+    found = [str(annot.Dest) if "/Dest" in annot else None for annot in links]
+    if found != [target for target, _ in contents]:
+        raise ValueError(f"the first links are not the contents': {found[:5]} …")
+    parents = _annotation_parents(pdf)
+    for annot, (target, shown) in zip(links, contents, strict=True):
+        label = labels.get(target)
+        if label and label != shown:
+            element = parents.get(int(annot.get("/StructParent", -1)))
+            if not isinstance(element, Dictionary) or element.get("/S") != Name.Link:
+                raise ValueError(f"the contents link to {target} is in no Link element")
+            element.Alt = pikepdf.String(label)
+
+
+def join_split_links(pdf: pikepdf.Pdf) -> None:
+    """Make each run of sibling ``Link`` elements whose annotations lead to the same target one ``Link`` element.
+
+    WeasyPrint tags each line's part of a link as an element of its own; the first keeps the kids (annotations and
+    marked content) of the others, and the parent tree says so.
+    """
+    moved: dict[tuple[int, int], pikepdf.Object] = {}
+    stack = [pdf.Root.StructTreeRoot.K]
+    while stack:
+        kids = stack.pop()
+        for elem in kids if isinstance(kids, Array) else [kids]:
+            if isinstance(elem, Dictionary) and elem.get("/Type", Name.StructElem) == Name.StructElem and "/K" in elem:
+                if isinstance(elem.K, Array):
+                    moved |= _join_links_in(pdf, elem)
+                stack.append(elem.K)
+    if moved:
+        _repoint_all(pdf, moved)
+
+
+def _join_links_in(pdf: pikepdf.Pdf, parent: pikepdf.Object) -> dict[tuple[int, int], pikepdf.Object]:
+    """Join the split links among ``parent``'s kids; the elements taken out, by object, with the one that holds them."""
+    kept: list[pikepdf.Object] = []
+    moved: dict[tuple[int, int], pikepdf.Object] = {}
+    for kid in parent.K:
+        previous = kept[-1] if kept else None
+        target = _link_target(kid)
+        if target is not None and previous is not None and _link_target(previous) == target:
+            if not isinstance(previous.K, Array):
+                previous.K = Array([previous.K])
+            for part in kid.K if isinstance(kid.K, Array) else [kid.K]:
+                if isinstance(part, int) and kid.Pg.objgen != previous.Pg.objgen:  # on the next page: say which
+                    part = pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=kid.Pg, MCID=part))
+                elif isinstance(part, Dictionary) and part.get("/Type") == Name.StructElem:
+                    part.P = previous
+                previous.K.append(part)
+            moved[kid.objgen] = previous
+        else:
+            kept.append(kid)
+    if moved:
+        parent.K = Array(kept)
+    return moved
+
+
+def _link_target(elem: pikepdf.Object) -> str | None:
+    """The target of the annotations of a ``Link`` element (``None`` for anything else or a link without one)."""
+    if not isinstance(elem, Dictionary) or elem.get("/S") != Name.Link:
+        return None
+    kids = elem.get("/K")
+    targets = {
+        str(kid.Obj.Dest) if "/Dest" in kid.Obj else str(kid.Obj.A.get("/URI", ""))
+        for kid in (kids if isinstance(kids, Array) else [kids])
+        if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR
+    }
+    return targets.pop() if len(targets) == 1 else None
+
+
+def _repoint_all(pdf: pikepdf.Pdf, moved: Mapping[tuple[int, int], pikepdf.Object]) -> None:
+    """Make the parent tree's entries that name an element of ``moved`` name the element that now holds its kids."""
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    for i in range(1, len(nums), 2):
+        value = nums[i]
+        if isinstance(value, Array):
+            for j, elem in enumerate(value):
+                if isinstance(elem, Dictionary) and elem.objgen in moved:
+                    value[j] = moved[elem.objgen]
+        elif isinstance(value, Dictionary) and value.objgen in moved:
+            nums[i] = moved[value.objgen]
+
+
+def _annotation_parents(pdf: pikepdf.Pdf) -> dict[int, pikepdf.Object]:
+    """The parent tree's entries that are one element (an annotation's ``/StructParent``), by number."""
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2) if isinstance(nums[i + 1], Dictionary)}
 
 
 def _mcid(operands: list[pikepdf.Object]) -> int | None:
