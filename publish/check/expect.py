@@ -98,7 +98,7 @@ def contents_words(document: Document) -> list[str]:
     words = [fixed_words(document)["contents"]]
     for section in document.sections:
         labels = [
-            clause.label.removesuffix(".") or (clause.num if clause is top else PRINT_DASH)
+            clause.label.removesuffix(".") or (clause.num if clause is top else NO_LABEL_DASH)
             for top in section.clauses
             for clause in top.walk()
         ]

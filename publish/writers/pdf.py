@@ -89,7 +89,8 @@ def render(document: Document, options: Options, flavour: str = STANDARD.flavour
     """
     from publish.writers import weasy  # imports WeasyPrint (half a second): only when a PDF is rendered
 
-    page = html.tostring(print_page(document, options, flavour), doctype="<!DOCTYPE html>", encoding="unicode")
+    root = print_page(document, options, flavour)
+    page = html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
     laid_out, raw = weasy.lay_out(document.name, page, options.themes_dir, PDF_VARIANT)
     anchor_pages: dict[str, int] = {}
     for number, laid_page in enumerate(laid_out.pages, 1):
