@@ -101,7 +101,8 @@ def _first_text_of(phrases: list[str], start: str, length: int) -> int:
 
 @pytest.mark.parametrize("edition", ["html", "epub"])
 def test_each_sections_first_clause_is_heard_right_after_its_heading_with_its_label_once(heard, edition):
-    phrases = heard[edition]["phrases"]
+    # a page break marker may fall anywhere, as the PDF's pages fall: it is heard as "Page 2" and passed over here
+    phrases = [phrase for phrase in heard[edition]["phrases"] if not phrase.startswith("doc-pagebreak")]
     for expected in SECTION_STARTS.values():
         at = _first_text_of(phrases, expected[0], len(expected))
         got = phrases[at : at + len(expected)]

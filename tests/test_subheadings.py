@@ -111,7 +111,7 @@ def test_pdf_tags_the_subheadings_h3_and_h4(folder):
                 walk(kids)
 
         walk(pdf.Root.StructTreeRoot)
-    assert kinds == ["H1", "H2", "H2", "H3", "H2", "H3", "H4", "H4", "H2"]
+    assert kinds == ["H1", "H2", "H2", "H2", "H3", "H2", "H3", "H4", "H4", "H2"]  # the second: Contents
 
 
 def test_epub_nav_nests_the_subheadings(folder):

@@ -59,6 +59,7 @@ async function jump(href) {
     // the element's first box: its left edge within the viewer, its top above the viewer's bottom
     visible: left >= viewer.left && left < viewer.right && top >= viewer.top && top < viewer.bottom,
     box: { left, top, width: box.width, height: box.height },
+    viewer: { top: viewer.top, bottom: viewer.bottom },
     border: style.borderTopStyle,
     after: doc.defaultView.getComputedStyle(element, "::after").content,
   };
