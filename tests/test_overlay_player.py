@@ -240,7 +240,7 @@ def test_paragraph_3_is_highlighted_on_a_phone(stepped, book):
     seen = [alpha * part + (1 - alpha) * 255 for part in (red, green, blue)]  # over the white page
     colours = image.getcolors(maxcolors=image.width * image.height) or []
     painted = sum(count for count, pixel in colours if sum(abs(a - b) for a, b in zip(pixel, seen, strict=True)) < 30)
-    assert painted > 0.05 * image.width * image.height  # a block of highlight colour, not a stray pixel
+    assert painted > 0.03 * image.width * image.height  # a block of highlight colour (6.5 % today), not a stray pixel
 
 
 def test_played_unattended_the_highlight_moves_on_at_each_clip_end(player, book):
