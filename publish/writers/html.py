@@ -10,6 +10,7 @@ page needs no network and no other file.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from publish.anchors import (
     ABOUT,
     CONTENTS,
     FORMULA,
+    LISTEN,
+    LISTEN_WORDS,
     MAIN,
     NOTES,
     PREAMBLE,
@@ -114,6 +117,8 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     if len(document.versions) > 1:
         body.append(versions_element(document, w))
     body.append(contents_element(document, w))
+    if formats.AUDIO.edition in options.formats:
+        body.append(listen_element(document, w))
     main = sub(body, "main", id=MAIN, tabindex="-1")
     preamble = sub(main, "div", id=PREAMBLE)
     # The formula opens the text (citations, recitals and paragraphs all continue its sentence): a heading, so that
@@ -127,6 +132,8 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     body.append(footer_element(document, options, w))
     if len(document.versions) > 1:
         sub(body, "script").text = SAME_CLAUSE_SCRIPT
+    if formats.AUDIO.edition in options.formats:
+        sub(body, "script").text = "\n" + READ_ALONG_SCRIPT.read_text(encoding="utf-8")
     return root
 
 
@@ -137,6 +144,30 @@ document.querySelectorAll("nav.versions a[hreflang]").forEach(function (link) {
   link.addEventListener("click", function () { if (location.hash) { link.hash = location.hash; } });
 });
 """
+
+
+#: The read-along script (highlight the clause being spoken, listen from any clause), inlined after the text.
+READ_ALONG_SCRIPT = Path(__file__).with_name("readalong.js")
+
+
+def listen_element(document: Document, w: dict[str, str]) -> etree._Element:
+    """The audio edition as a plain player: ``<audio controls>`` with the captions as a ``<track>``, and a download link.
+
+    Without script this is all there is. The read-along script (:data:`READ_ALONG_SCRIPT`) reads the cues' times
+    through the track and adds a "Listen from" button to each clause, named from the words in the data block here.
+    """
+    audio_file = formats.AUDIO.name(document.name)
+    section = el("section", {"id": LISTEN, "class": "listen", "aria-labelledby": heading_eid(LISTEN)})
+    sub(section, "h2", id=heading_eid(LISTEN)).text = w["listen"]
+    audio = sub(section, "audio", controls="", preload="metadata", src=audio_file)
+    track = {"kind": "captions", "src": formats.CAPTIONS.name(document.name), "default": ""}
+    sub(audio, "track", track, srclang=document.metadata.language, label=pack(document).name)
+    download = sub(section, "p", {"class": "listen-download"})
+    sub(download, "a", href=audio_file, type=formats.AUDIO.media_type, download="").text = w["download_audio"]
+    names = {clause.eid: w["listen_from"].format(label=clause.spoken_label) for clause in document.iter_clauses()}
+    data = json.dumps({"names": names, "buttons": w["listen_buttons"]}, ensure_ascii=False)
+    sub(section, "script", type="application/json", id=LISTEN_WORDS).text = data.replace("</", "<\\/")
+    return section
 
 
 def version_href(version: Version) -> str:
