@@ -25,7 +25,8 @@ PUBLISH := $(BIN)/publish
 DEBIAN_RUNTIME := lib:pango-1.0=libpango-1.0-0 lib:pangoft2-1.0=libpangoft2-1.0-0
 
 # What every output is made of besides its source and theme: the build code (publish/check/ only reads outputs
-# back and is not imported by a build), the HTML page's read-along script, the pronunciation lexicons, and the installed dependencies (the stamp).
+# back and is not imported by a build) with the read-along script the HTML page inlines, the pronunciation lexicons,
+# and the installed dependencies (the stamp).
 OUT  := build
 DOCS := $(basename $(notdir $(SOURCES)))
 CODE := $(shell find publish -name '*.py' -not -path 'publish/check/*') $(wildcard publish/lexicons/*) $(wildcard publish/languages/*) \

@@ -364,7 +364,7 @@ def test_without_the_audio_file_the_player_is_not_shown(open_page, seed_folder, 
     assert page.locator("audio").is_visible() is False
 
 
-def test_without_the_captions_the_plain_player_stays_and_nothing_is_highlighted(open_page, seed_folder, serve, tmp_path):
+def test_without_captions_the_plain_player_stays_and_nothing_is_highlighted(open_page, seed_folder, serve, tmp_path):
     page = open_page(serve(_copy(seed_folder, tmp_path / "no-vtt", ".mp3")) + f"{DOC}.html")
     page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=10_000)
     time.sleep(0.5)
