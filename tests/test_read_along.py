@@ -141,6 +141,17 @@ def starts(seed_folder: Path) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
+def gaps(seed_folder: Path) -> dict[str, float]:
+    """For each unit followed by a pause, a time in that pause (after its end, before the next start)."""
+    units = manifest.edition(seed_folder, "audio")["units"]
+    return {
+        unit["id"]: (float(unit["end"]) + float(after["start"])) / 2
+        for unit, after in zip(units, units[1:], strict=False)
+        if float(after["start"]) - float(unit["end"]) > 0.2
+    }
+
+
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -255,7 +266,7 @@ def test_playing_through_a_boundary_moves_the_highlight_to_the_next_clause(open_
     assert starts["para_4"] - 0.06 <= changed_at <= starts["para_4"] + 0.3, (changed_at, starts["para_4"])
 
 
-def test_seeking_while_paused_moves_the_highlight(open_page, starts):
+def test_seeking_while_paused_moves_the_highlight(open_page, starts, gaps):
     page = open_page()
     _ready(page)
     for eid in ("rec_B", "para_17", "cit_2"):
@@ -263,6 +274,13 @@ def test_seeking_while_paused_moves_the_highlight(open_page, starts):
         _wait_for(page, f"document.querySelector('#{eid}').getAttribute('aria-current') === 'true'", timeout=10)
         state = _state(page)
         assert state["current"] == [eid] and state["paused"] is True
+    # from a pause between two clauses to another: no cue starts or ends, so no cuechange; only `seeked` tells
+    for eid in ("rec_C", "para_5", "cit_3"):
+        page.evaluate(f"document.querySelector('audio').currentTime = {gaps[eid]}")
+        page.wait_for_function("() => !document.querySelector('audio').seeking")
+        time.sleep(0.3)
+        state = _state(page)
+        assert state["current"] == [eid] and state["paused"] is True, (eid, gaps[eid], state)
 
 
 def _tab_to(page: Any, test: str, limit: int = 120) -> int:
