@@ -25,15 +25,14 @@ PUBLISH := $(BIN)/publish
 DEBIAN_RUNTIME := lib:pango-1.0=libpango-1.0-0 lib:pangoft2-1.0=libpangoft2-1.0-0
 
 # What every output is made of besides its source and theme: the build code (publish/check/ only reads outputs
-# back and is not imported by a build) with the read-along script the HTML page inlines, the pronunciation lexicons,
-# and the installed dependencies (the stamp).
+# back and is not imported by a build), the pronunciation lexicons, and the installed dependencies (the stamp).
 OUT  := build
 DOCS := $(basename $(notdir $(SOURCES)))
 CODE := $(shell find publish -name '*.py' -not -path 'publish/check/*') $(wildcard publish/lexicons/*) $(wildcard publish/languages/*) \
-	$(wildcard publish/writers/*.js) \
 	$(VENV)/.installed
-# The theme files each format is styled with (audio has none); the PDF's include the fonts the print theme declares.
-THEME_html := themes/default.css
+# The theme files each format is styled with (audio has none); the PDF's include the fonts the print theme declares,
+# the page's its read-along script (inlined, so a change to it rewrites the pages alone).
+THEME_html := themes/default.css publish/writers/readalong.js
 THEME_pdf  := themes/default-print.css $(wildcard themes/fonts/*.ttf)
 THEME_pdf_large := $(THEME_pdf) themes/default-large-print.css
 THEME_epub := themes/default-epub.css
