@@ -283,6 +283,37 @@ def test_seeking_while_paused_moves_the_highlight(open_page, starts, gaps):
         assert state["current"] == [eid] and state["paused"] is True, (eid, gaps[eid], state)
 
 
+def _scroll_after_the_boundary(page: Any, starts: dict[str, float], away: bool) -> tuple[int, int]:
+    """Paragraph 3 spoken at the top of a short window (paragraph 4 below the fold), or the reader scrolled back to
+    the page's top (``away``); play into paragraph 4: the window's scroll position before and after."""
+    page.evaluate(f"document.querySelector('audio').currentTime = {starts['para_4'] - 0.8}")
+    _wait_for(page, "document.querySelector('#para_3').getAttribute('aria-current') === 'true'", timeout=10)
+    page.evaluate("window.scrollTo(0, 0)" if away else "document.querySelector('#para_3').scrollIntoView()")
+    time.sleep(0.5)
+    before = page.evaluate("Math.round(window.scrollY)")
+    page.evaluate("document.querySelector('audio').play()")
+    _wait_for(page, "document.querySelector('#para_4').getAttribute('aria-current') === 'true'", timeout=10)
+    time.sleep(1.5)  # a smooth scroll's time
+    return before, page.evaluate("Math.round(window.scrollY)")
+
+
+@pytest.mark.parametrize(
+    ("motion", "away", "follows"),
+    [("no-preference", False, True), ("no-preference", True, False), ("reduce", False, False)],
+    ids=["following", "scrolled-away", "reduced-motion"],
+)
+def test_the_spoken_clause_is_scrolled_into_view_only_for_a_reader_following_it(
+    open_page, starts, motion, away, follows
+):
+    page = open_page(motion=motion)
+    page.set_viewport_size({"width": 1280, "height": 420})
+    _ready(page)
+    before, after = _scroll_after_the_boundary(page, starts, away)
+    assert (after > before) is follows, (before, after)
+    if follows:
+        assert page.evaluate("document.querySelector('#para_4').getBoundingClientRect().bottom <= innerHeight + 1")
+
+
 def _tab_to(page: Any, test: str, limit: int = 120) -> int:
     for presses in range(1, limit + 1):
         page.keyboard.press("Tab")
