@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from publish import formats, manifest
-from publish.anchors import FORMULA, PREAMBLE, PREFACE
+from publish.anchors import AKN_AUTHOR, AKN_FORMULA, AKN_SOURCE, FOOTNOTE_ELEMENT, FORMULA, PREAMBLE, PREFACE
 from publish.model import (
     Clause,
     ClauseKind,
@@ -44,16 +44,16 @@ NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 #: resolutions)"; ``doc`` is for documents the standard does not list.
 DOC_TYPE = "statement"
 DOC_NAME = "resolution"
-#: The country part of the URIs, and the emanating actor (the European Parliament).
+#: The country part of the URIs, and the emanating actor (the European Parliament), whose TLC id it is.
 COUNTRY = "eu"
-ACTOR = "ep"
+ACTOR = AKN_AUTHOR
 #: Who made the markup: the TLC organisation the identification's ``source`` points at.
-SOURCE = "publish"
+SOURCE = AKN_SOURCE
 #: The ``name`` of an hcontainer that is a subheading, and the ``class`` that says a subheading's level.
 SUBHEADING = "subheading"
 LEVEL_CLASS = "level-{level}"
 #: The ``refersTo`` of the formula ("The European Parliament,").
-FORMULA_KIND = "enactingFormula"
+FORMULA_KIND = AKN_FORMULA
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _URI_UNSAFE = re.compile(r"[^A-Za-z0-9_.~-]+")
@@ -265,7 +265,7 @@ def _inlines(parent: etree._Element, content: tuple[Inline, ...], notes: _Notes)
                     _sub(parent, "noteRef", eId=eid, href=f"#{note_eid}", marker=str(number))
                     continue
                 notes.placed.add(note_eid)
-                note = _sub(parent, "authorialNote", eId=note_eid, marker=str(number), placement="bottom")
+                note = _sub(parent, FOOTNOTE_ELEMENT, eId=note_eid, marker=str(number), placement="bottom")
                 _inlines(_sub(note, "p"), notes.texts.get(note_eid, ()), notes)
 
 
