@@ -118,10 +118,14 @@ class _Reading:
         if etree.QName(root).namespace != NS:
             found = etree.QName(root).namespace or "no namespace"
             raise self.error(
-                root, f"not an Akoma Ntoso 3.0 document: <{etree.QName(root).localname}> is in {found}", f"expected {NS}"
+                root,
+                f"not an Akoma Ntoso 3.0 document: <{etree.QName(root).localname}> is in {found}",
+                f"expected {NS}",
             )
         if _name(root) != "akomaNtoso":
-            raise self.error(root, f"not an Akoma Ntoso document: the root element is <{_name(root)}>, not <akomaNtoso>")
+            raise self.error(
+                root, f"not an Akoma Ntoso document: the root element is <{_name(root)}>, not <akomaNtoso>"
+            )
         children = self._elements(root)
         if len(children) != 1 or _name(children[0]) not in DOCUMENT_TYPES:
             where = children[0] if children else root
@@ -218,7 +222,7 @@ class _Reading:
             else:
                 raise self._unsupported(child, preamble)
         if not formula_done:
-            raise self.error(preamble, "the preamble has no <formula> (\"The European Parliament,\")")
+            raise self.error(preamble, 'the preamble has no <formula> ("The European Parliament,")')
 
     def _item(self, element: etree._Element, depth: int) -> None:
         """A citation or recital, or an ``item`` of the ``blockList`` of one: num, one ``p``, points."""

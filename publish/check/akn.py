@@ -66,7 +66,9 @@ def schema_folder() -> Path:
     try:
         folder = Path(str(files(SCHEMA_PACKAGE) / "xsd"))
     except ModuleNotFoundError:
-        raise ToolMissing(f"the Akoma Ntoso schema comes with the '{SCHEMA_PACKAGE}' package: make setup-test") from None
+        raise ToolMissing(
+            f"the Akoma Ntoso schema comes with the '{SCHEMA_PACKAGE}' package: make setup-test"
+        ) from None
     if not (folder / SCHEMA_FILE).is_file():
         raise ToolMissing(f"no {SCHEMA_FILE} in {folder}")
     return folder
