@@ -200,7 +200,15 @@ def test_write_is_reproducible_and_records_the_edition(tmp_path):
     data = first[0].read_bytes()
     assert [p.name for p in first] == [f"{SEED}.akn.xml"]
     assert akn.write(doc, tmp_path, Options())[0].read_bytes() == data == akn.render(doc)
-    recorded = json.loads((tmp_path / manifest.NAME).read_text(encoding="utf-8"))["editions"]["akn"]
+    data = json.loads((tmp_path / manifest.NAME).read_text(encoding="utf-8"))
+    assert data["clauses"][2]["akn"] == {"href": f"{SEED}.akn.xml#cit_3"}
+    reading = {"akn": akn_check.read_akn(first[0])}
+    assert compare.compare_manifest(data, doc, reading) == []
+    data["clauses"][2]["akn"]["href"] = f"{SEED}.akn.xml#cit_4"
+    assert [str(p) for p in compare.compare_manifest(data, doc, reading)] == [
+        f"anchors.json akn: cit_3: records link '{SEED}.akn.xml#cit_4', the file has link '{SEED}.akn.xml#cit_3'"
+    ]
+    recorded = data["editions"]["akn"]
     assert recorded == {
         "file": f"{SEED}.akn.xml",
         "work": "/akn/eu/statement/resolution/ep/2022/B9-0311-2022",

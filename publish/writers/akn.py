@@ -60,10 +60,11 @@ _URI_UNSAFE = re.compile(r"[^A-Za-z0-9_.~-]+")
 
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
-    """Write ``<out_dir>/<name>.akn.xml`` and record the edition's file and URIs; return the paths written."""
+    """Write ``<out_dir>/<name>.akn.xml`` and record the edition's file and URIs, and each clause's element as a
+    link (``B9-0311-2022.akn.xml#para_3``: AKN refers to an element by its eId); return the paths written."""
     path = write_atomic(output_path(document, out_dir, SUFFIX), render(document, options))
     uris = frbr_uris(document)
-    links = {clause.eid: {"eid": clause.eid} for clause in document.iter_clauses()}
+    links = {clause.eid: {"href": f"{path.name}#{clause.eid}"} for clause in document.iter_clauses()}
     manifest.record(out_dir, NAME, {"file": path.name, "work": uris.work, "expression": uris.expression}, links)
     return [path]
 
