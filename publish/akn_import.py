@@ -49,7 +49,14 @@ def import_akn(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(path, 0, f"cannot read the file: {exc.strerror}") from None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
+    return import_data(data, path)
+
+
+def import_data(data: bytes, path: Path) -> str:
+    """The structured source of the Akoma Ntoso document ``data``; ``path`` names it in errors."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -90,6 +97,7 @@ class _Reading:
         self.clauses: list[_Clause] = []
         self.subheadings: list[tuple[str, int]] = []
         self.notes: dict[str, tuple[str, str, int]] = {}  # note eId → (key, Markdown, line)
+        self.front_line = 1  # where the front matter's facts are: the preface
 
     def error(self, element: etree._Element | None, message: str, hint: str | None = None) -> SourceError:
         line = element.sourceline if element is not None and element.sourceline else 1
@@ -153,6 +161,7 @@ class _Reading:
             raise self.error(language, f"no language pack for the language '{language.get('language')}'")
         if preface is None:
             raise self.error(document, "no <preface>: the reference, title and type are read from it")
+        self.front_line = preface.sourceline or 1
         found: dict[str, etree._Element] = {}
         for block in self._elements(preface):
             if _name(block) == "longTitle":
@@ -397,12 +406,15 @@ class _Reading:
             origins.append(origin)
         if 0 <= index < len(origins):
             return origins[index]
-        return self.root.sourceline or 1
+        return self.front_line if index < 0 else origins[-1] if origins else 1
 
     # -- helpers ---------------------------------------------------------------------------------------------------
 
     def _elements(self, parent: etree._Element) -> list[etree._Element]:
         """The element children of ``parent`` (processing instructions left out), each in the AKN namespace."""
+        for child in parent:
+            if isinstance(child, etree._Entity):
+                raise self.error(parent, f"an entity reference ({child.text}) in <{_name(parent)}>: not supported")
         children = [child for child in parent if isinstance(child.tag, str)]
         for child in children:
             if etree.QName(child).namespace != NS:

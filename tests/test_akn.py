@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED_SOURCE, SMALL, SUBHEADED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from publish import manifest, reader
-from publish.akn_import import import_akn
+from publish.akn_import import import_akn, import_data
 from publish.check import akn as akn_check
 from publish.check import compare, readback, validators
 from publish.cli import main
+from publish.errors import SourceError
 from publish.importer import import_file
 from publish.model import Document
 from publish.writers import akn, html
@@ -295,3 +298,56 @@ def test_bad_akn_is_refused_with_its_file_and_line_and_nothing_is_written(change
 def test_the_text_options_are_refused_with_akn(tmp_path, capsys):
     assert main(["import", "--from", "akn", str(written(SEED, tmp_path)), "--lenient"]) == 2
     assert capsys.readouterr().err == "publish: --lenient: only for --from text\n"
+
+
+#: Markup and text the fuzzer puts into the lines of an edition.
+MARKUP = st.sampled_from(
+    ["<", ">", "</p>", "<p>", "<i>", "</i>", '<foo x="1"/>', 'eId="para_1"', "<num>Z.</num>", "&amp;", "&x;", "]]>",
+     "<![CDATA[*]]>", "<!-- c -->", "<?pi x?>", "<authorialNote eId='authorialNote_9'><p>n</p></authorialNote>",
+     '<noteRef href="#authorialNote_1"/>', "*", "[^1]", "\n", "#", "\u00a0", "é"]
+)  # fmt: skip
+
+
+def mutated(lines: list[str]) -> st.SearchStrategy[str]:
+    """Editions with lines deleted, duplicated or swapped, and markup or text inserted."""
+    edits = st.lists(
+        st.tuples(
+            st.sampled_from(["delete", "duplicate", "swap", "insert"]),
+            st.integers(min_value=0, max_value=len(lines) - 1),
+            st.one_of(MARKUP, st.text(max_size=12)),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+
+    def apply(ops: list[tuple[str, int, str]]) -> str:
+        out = list(lines)
+        for op, index, text in ops:
+            index %= len(out)
+            if op == "delete" and len(out) > 1:
+                del out[index]
+            elif op == "duplicate":
+                out.insert(index, out[index])
+            elif op == "swap" and index + 1 < len(out):
+                out[index], out[index + 1] = out[index + 1], out[index]
+            elif op == "insert":
+                cut = len(out[index]) // 2
+                out[index] = out[index][:cut] + text + out[index][cut:]
+        return "".join(out)
+
+    return edits.map(apply)
+
+
+TWICE_LINES = akn.render(document("twice")).decode("utf-8").splitlines(keepends=True)
+
+
+@settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(TWICE_LINES))
+def test_a_mutated_edition_imports_or_reports_a_source_error(text):
+    """Whatever the damage, the import gives a source the reader reads, or the project's own error with a line."""
+    try:
+        source = import_data(text.encode("utf-8"), Path("fuzz.akn.xml"))
+    except SourceError as error:
+        assert str(error).startswith("fuzz.akn.xml:") and error.line >= 1
+    else:
+        assert reader.parse(source, Path("fuzz.md")).anchors
