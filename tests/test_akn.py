@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_SOURCE, SMALL, SUBHEADED
+from conftest import ROOT, SEED_SOURCE, SMALL, SUBHEADED, mutated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -308,41 +308,11 @@ MARKUP = st.sampled_from(
 )  # fmt: skip
 
 
-def mutated(lines: list[str]) -> st.SearchStrategy[str]:
-    """Editions with lines deleted, duplicated or swapped, and markup or text inserted."""
-    edits = st.lists(
-        st.tuples(
-            st.sampled_from(["delete", "duplicate", "swap", "insert"]),
-            st.integers(min_value=0, max_value=len(lines) - 1),
-            st.one_of(MARKUP, st.text(max_size=12)),
-        ),
-        min_size=1,
-        max_size=5,
-    )
-
-    def apply(ops: list[tuple[str, int, str]]) -> str:
-        out = list(lines)
-        for op, index, text in ops:
-            index %= len(out)
-            if op == "delete" and len(out) > 1:
-                del out[index]
-            elif op == "duplicate":
-                out.insert(index, out[index])
-            elif op == "swap" and index + 1 < len(out):
-                out[index], out[index + 1] = out[index + 1], out[index]
-            elif op == "insert":
-                cut = len(out[index]) // 2
-                out[index] = out[index][:cut] + text + out[index][cut:]
-        return "".join(out)
-
-    return edits.map(apply)
-
-
 TWICE_LINES = akn.render(document("twice")).decode("utf-8").splitlines(keepends=True)
 
 
 @settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-@given(mutated(TWICE_LINES))
+@given(mutated(TWICE_LINES, MARKUP))
 def test_a_mutated_edition_imports_or_reports_a_source_error(text):
     """Whatever the damage, the import gives a source the reader reads, or the project's own error with a line."""
     try:
