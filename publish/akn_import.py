@@ -19,12 +19,12 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
-from publish import languages, reader
+from publish import formats, languages, reader
 from publish.errors import SourceError
 from publish.importer import escape_markdown
 from publish.model import Document
 
-NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+NS = formats.AKN_NAMESPACE
 #: The largest AKN file read, in bytes (a resolution's source is at most 4 MiB; its markup adds to that).
 MAX_BYTES = 32 * 1024 * 1024
 #: The document elements a resolution may be.
@@ -306,11 +306,13 @@ class _Reading:
         self.clauses.append(_Clause(eid, element.sourceline or 0, index))
 
     def _subheading(self, heading: etree._Element, eid: str, level: int | None = None) -> None:
+        """A subheading: a ``heading`` with its level (given, or its class's), the eId its element carries."""
         if level is None:
             found = _LEVEL.search(heading.get("class", ""))
             level = int(found[1]) if found else 1
         self.out.add(f"{'#' * (level + 2)} {self._inline(heading)}", heading.sourceline or 0)
-        self.subheadings.append((eid, heading.sourceline or 0))
+        carrier = heading if heading.get("eId") else heading.getparent()
+        self.subheadings.append((eid, (carrier if carrier is not None else heading).sourceline or 0))
 
     # -- inline content --------------------------------------------------------------------------------------------
 
@@ -345,7 +347,7 @@ class _Reading:
         if len(paragraphs) != 1 or _name(paragraphs[0]) != "p":
             raise self.error(note, "<authorialNote> must hold one <p>")
         key = str(len(self.notes) + 1)
-        self.notes[eid] = (key, "", note.sourceline or 0)
+        self.notes[eid] = (key, "", note.sourceline or 0)  # its place among the notes, before its text is read
         self.notes[eid] = (key, self._inline(paragraphs[0]), note.sourceline or 0)
         return key
 
@@ -353,17 +355,20 @@ class _Reading:
 
     def _checked(self, front: dict[str, str]) -> str:
         """The source, read by the reader; the AKN eIds kept where the reader would name a clause otherwise."""
-        overrides: dict[int, str] = {}
-        for _ in range(2):
+        text = self._text(front, {})
+        document = self._read(text, {})
+        found = [clause.eid for clause in document.iter_clauses()]
+        if len(found) != len(self.clauses):  # one clause a line: cannot happen, but must not pass unseen
+            raise self.error(self.root, f"{len(self.clauses)} clauses in the file, {len(found)} read from them")
+        overrides = {c.index: c.eid for c, eid in zip(self.clauses, found, strict=True) if c.eid != eid}
+        if overrides:  # an eId the reader would not give: kept as the clause's anchor override ({#eId})
             text = self._text(front, overrides)
             document = self._read(text, overrides)
-            found = [clause.eid for clause in document.iter_clauses()]
-            if len(found) != len(self.clauses):  # cannot happen: one clause a line
-                raise self.error(self.root, f"{len(self.clauses)} clauses in the file, {len(found)} read")
-            wanted = {c.index: c.eid for c, eid in zip(self.clauses, found, strict=True) if c.eid != eid}
-            if not wanted or wanted == overrides:
-                break
-            overrides = wanted
+            for clause, read in zip(self.clauses, document.iter_clauses(), strict=True):
+                if clause.eid != read.eid:
+                    raise SourceError(
+                        self.path, clause.line, f"eId '{clause.eid}' cannot be kept: read as '{read.eid}'"
+                    )
         for (eid, line), subheading in zip(self.subheadings, document.iter_subheadings(), strict=False):
             if eid and eid != subheading.eid:
                 raise SourceError(

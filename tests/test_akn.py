@@ -321,3 +321,42 @@ def test_a_mutated_edition_imports_or_reports_a_source_error(text):
         assert str(error).startswith("fuzz.akn.xml:") and error.line >= 1
     else:
         assert reader.parse(source, Path("fuzz.md")).anchors
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "message"),
+    [
+        (
+            "subheaded",
+            ('eId="hcontainer_2"', 'eId="hcontainer_7"'),
+            "subheading eId 'hcontainer_7': the source format names it 'hcontainer_2'",
+        ),
+        (
+            "twice",
+            ('eId="authorialNote_1" marker', 'eId="authorialNote_5" marker'),
+            "note eId 'authorialNote_5': the source format names it 'authorialNote_1'",
+        ),
+        (
+            "twice",
+            ('href="#authorialNote_1" marker="1"/>', 'href="#authorialNote_2"/>'),
+            "<noteRef> to 'authorialNote_2', which is not a note given before it",
+        ),
+        ("small", ("<akomaNtoso", "<akn"), "the root element is <akn>, not <akomaNtoso>"),
+        ("small", ('<statement name="resolution">', '<act name="resolution">'), "must hold one <statement> or <doc>"),
+    ],
+    ids=["subheading eId", "note eId", "noteRef to no note", "root element", "an act"],
+)
+def test_ids_the_source_format_cannot_keep_and_other_documents_are_refused(name, change, message, tmp_path):
+    path = written(name, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    if change[0] == "<akomaNtoso":
+        text = text.replace("</akomaNtoso>", "</akn>")
+    if change[0].startswith("<statement"):
+        text = text.replace("</statement>", "</act>")
+    if "authorialNote_5" in change[1]:
+        text = text.replace('href="#authorialNote_1"', 'href="#authorialNote_5"')
+    text, line = _broken(text, *change)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        import_akn(path)
+    assert str(caught.value).startswith(f"{path}:{line}: ") and message in caught.value.message

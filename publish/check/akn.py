@@ -18,10 +18,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from publish import formats
 from publish.check.readback import Anchor, Channel, Reading
 from publish.check.tools import ToolMissing
 
-NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+NS = formats.AKN_NAMESPACE
 #: The elements that are clauses, by their local name.
 CLAUSE_ELEMENTS = ("citation", "recital", "paragraph", "point", "indent", "item")
 #: The package whose wheel ships the schema files, and the files.

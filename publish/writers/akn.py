@@ -11,6 +11,7 @@ clock, no random value.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -38,8 +39,7 @@ from publish.writers.shared import Options, output_path, pack
 NAME = "akn"
 SUFFIX = formats.AKN.suffix
 
-#: The Akoma Ntoso 3.0 namespace (OASIS LegalDocML, Akoma Ntoso Version 1.0, 2018).
-NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+NS = formats.AKN_NAMESPACE
 #: The document type and its name: AKN's ``statement`` is "an official document of a body … (e.g., statements,
 #: resolutions)"; ``doc`` is for documents the standard does not list.
 DOC_TYPE = "statement"
@@ -100,14 +100,16 @@ def tree(document: Document) -> etree._Element:
 # --- metadata -------------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
 class Uris:
-    """The FRBR URIs of a document: work, expression (its language), manifestation (this XML file)."""
+    """The FRBR URIs of a document: work, expression (its language), manifestation (this XML file), and the
+    ``FRBRdate`` with its name."""
 
-    __slots__ = ("work", "expression", "manifestation", "date", "date_name")
-
-    def __init__(self, work: str, expression: str, manifestation: str, date: str, date_name: str) -> None:
-        self.work, self.expression, self.manifestation = work, expression, manifestation
-        self.date, self.date_name = date, date_name
+    work: str
+    expression: str
+    manifestation: str
+    date: str
+    date_name: str
 
 
 def frbr_uris(document: Document) -> Uris:
@@ -164,18 +166,16 @@ def meta(document: Document) -> etree._Element:
 
 def preface(document: Document) -> etree._Element:
     """``<preface>``: the reference, the title, the procedure (when there is one), the type and who issues it."""
-    meta_ = document.metadata
+    facts = document.metadata
     element = _el("preface", eId=PREFACE)
-    _sub(_sub(element, "p"), "docNumber").text = meta_.reference
-    _sub(_sub(_sub(element, "longTitle"), "p"), "docTitle").text = meta_.title
-    if meta_.procedure:
-        _sub(_sub(element, "p"), "docketNumber").text = meta_.procedure
-    kind = _sub(element, "p")
-    _sub(kind, "docType").text = meta_.doc_type
-    proponent = _sub(element, "p")
-    _sub(proponent, "docProponent", refersTo=f"#{ACTOR}").text = meta_.issued_by
-    if meta_.date:
-        _sub(_sub(element, "p"), "docDate", date=meta_.date).text = meta_.date
+    _sub(_sub(element, "p"), "docNumber").text = facts.reference
+    _sub(_sub(_sub(element, "longTitle"), "p"), "docTitle").text = facts.title
+    if facts.procedure:
+        _sub(_sub(element, "p"), "docketNumber").text = facts.procedure
+    _sub(_sub(element, "p"), "docType").text = facts.doc_type
+    _sub(_sub(element, "p"), "docProponent", refersTo=f"#{ACTOR}").text = facts.issued_by
+    if facts.date:
+        _sub(_sub(element, "p"), "docDate", date=facts.date).text = facts.date
     return element
 
 
