@@ -270,6 +270,11 @@ BROKEN = {  # name: (break it, a line the command must print, what every problem
         "vtt text: rec_C: missing 'independent' after 'voices Recital C. whereas'",
         ("vtt text: rec_C:",),
     ),
+    "akn-duplicate-eid": (
+        lambda folder: _replace(folder / f"{SEED}.akn.xml", 'eId="para_3"', 'eId="para_2"'),
+        "akn eIds: para_2: appears 2 times",
+        ("akn eIds: para_", "akn Akoma Ntoso 3.0 XSD (lxml): ", "anchors.json akn: para_3:"),
+    ),
     "validator-failure": (
         lambda folder: _replace(folder / f"{SEED}.html", "--link: #9cc3ff;", "--link: #20324a;"),
         "html axe-core: axe[dark] color-contrast (serious)",
