@@ -41,10 +41,11 @@ pdf_files   = $(OUT)/$(1)/$(1).pdf $(OUT)/$(1)/$(1)-large-print.pdf
 audio_files = $(OUT)/$(1)/$(1).mp3 $(OUT)/$(1)/$(1).vtt
 epub_files  = $(OUT)/$(1)/$(1).epub
 m4b_files   = $(OUT)/$(1)/$(1).m4b
-FORMATS := html pdf audio epub m4b
+akn_files   = $(OUT)/$(1)/$(1).akn.xml
+FORMATS := html pdf audio epub m4b akn
 $(foreach f,$(FORMATS),$(eval $(f)_outputs := $(foreach d,$(DOCS),$(call $(f)_files,$(d)))))
 
-.PHONY: all build html pdf epub audio m4b test test-fast lint bench check-python setup setup-test clean distclean \
+.PHONY: all build html pdf epub audio m4b akn test test-fast lint bench check-python setup setup-test clean distclean \
 	.debian-test-packages
 
 all: build
@@ -57,6 +58,7 @@ pdf: $(pdf_outputs)
 audio: $(audio_outputs)
 epub: $(epub_outputs)
 m4b: $(m4b_outputs)
+akn: $(akn_outputs)
 
 # One `publish build --to FORMAT` per document and writer, writing only that writer's files (one per PDF edition, so
 # the two are laid out at once): pattern rules, as the audio writer makes its two files at once (and, unlike `&:`
@@ -80,6 +82,10 @@ $(OUT)/%.epub: $(SOURCE_OF) $(THEME_epub) $(CODE) $(OUT)/%.pdf $(OUT)/%.mp3 $(OU
 # The audiobook is the audio edition's narration again, as AAC in MP4 with chapter atoms.
 $(OUT)/%.m4b: $(SOURCE_OF) $(CODE) $(OUT)/%.mp3 $(OUT)/%.vtt
 	$(PUBLISH) build --to m4b -o $(OUT) $<
+
+# The Akoma Ntoso edition: the text as OASIS legal XML, written from the model alone (no theme).
+$(OUT)/%.akn.xml: $(SOURCE_OF) $(CODE)
+	$(PUBLISH) build --to akn -o $(OUT) $<
 
 # pytest runs as `python -m pytest`, so the tests import this checkout's package even from a .venv another checkout
 # installed (a git worktree's). The suite runs `publish check` on the seed (tests/test_check_command.py); `make check`

@@ -37,7 +37,7 @@ CLAUSES = ("citation", "recital", "paragraph", "point", "indent")
 WORDS = (
     "skip", "contents", "all_clauses", "back", "notes", "note", "back_to_call", "about", "formats", "languages",
     "procedure", "landmarks", "pages", "page_of", "page", "edition_pdf", "edition_pdf_large", "edition_epub",
-    "edition_audio", "edition_m4b",
+    "edition_audio", "edition_m4b", "edition_akn",
 )  # fmt: skip
 #: The kinds of document a type line may name (``type_lines``), as the importer records them.
 DOCUMENT_KINDS = ("motion", "joint_motion", "report", "text_adopted")

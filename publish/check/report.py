@@ -32,6 +32,7 @@ FORMAT_NAMES: dict[str, str] = {
     "epub": "EPUB 3",
     "mp3": "Audio (MP3)",
     "vtt": "Captions (WebVTT)",
+    "akn": "Akoma Ntoso (XML)",
     "anchors.json": "Manifest (anchors.json)",
 }
 

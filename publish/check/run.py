@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import html
 
 from publish import formats, manifest, reader
-from publish.check import compare, expect, readback
+from publish.check import akn, compare, expect, readback
 from publish.check.findings import Finding, difference
 from publish.check.validators import JOBS, ToolResult, validate
 from publish.errors import PublishError
@@ -41,6 +41,7 @@ FILES: dict[str, str] = {
     "mp3": formats.AUDIO.suffix,
     "vtt": formats.CAPTIONS.suffix,
     "m4b": formats.M4B.suffix,
+    "akn": formats.AKN.suffix,
 }
 READERS: dict[str, Callable[[Path], readback.Reading]] = {
     "html": readback.read_html,
@@ -50,6 +51,7 @@ READERS: dict[str, Callable[[Path], readback.Reading]] = {
     "mp3": readback.read_mp3,
     "vtt": readback.read_vtt,
     "m4b": readback.read_m4b,
+    "akn": akn.read_akn,
 }
 
 
@@ -152,7 +154,9 @@ def check(folders: Sequence[Path], sources: Sequence[Path] = (), jobs: int = JOB
         for o in outcomes
         if (o.folder, "m4b") in found and (o.folder, "mp3") in found
     ]
-    results = validate(files("html"), files("pdf") + files("pdf-large"), files("epub"), sound, jobs, books)
+    results = validate(
+        files("html"), files("pdf") + files("pdf-large"), files("epub"), sound, jobs, books, files("akn")
+    )
     for outcome in outcomes:
         mine = {f.path for f in outcome.formats}
         outcome.validators = [result for result in results if result.path in mine]

@@ -65,7 +65,7 @@ SUFFIX = formats.HTML.suffix
 #: Links to the other editions, by writer name: (suffix, key of the link text in the language pack, MIME type).
 EDITION_LINKS: dict[str, tuple[str, str, str]] = {
     file.edition: (file.suffix, f"edition_{file.edition.replace('-', '_')}", file.media_type)
-    for file in (formats.PDF, formats.PDF_LARGE, formats.EPUB, formats.AUDIO, formats.M4B)
+    for file in (formats.PDF, formats.PDF_LARGE, formats.EPUB, formats.AUDIO, formats.M4B, formats.AKN)
 }
 
 
