@@ -33,8 +33,12 @@ AUDIO = File("audio", ".mp3", "audio/mpeg", "audio")
 CAPTIONS = File("captions", ".vtt", "text/vtt", "audio")
 #: The audiobook edition: the narration as AAC in MP4 with chapter atoms, for audiobook players and library apps.
 M4B = File("m4b", ".m4b", "audio/mp4", "m4b")
+#: The braille edition: Braille Ready Format (North American Braille ASCII, 40 × 25, form feeds between pages) ...
+BRF = File("braille", ".brf", "text/plain", "braille")
+#: ... and the same pages as Portable Embosser Format (Unicode braille in XML, any language), written with it.
+PEF = File("pef", ".pef", "application/x-pef+xml", "braille")
 
 #: Every file a full build writes for a document, in the order the writers run.
-FILES: tuple[File, ...] = (HTML, PDF, PDF_LARGE, AUDIO, CAPTIONS, EPUB, M4B)
+FILES: tuple[File, ...] = (HTML, PDF, PDF_LARGE, AUDIO, CAPTIONS, EPUB, M4B, BRF, PEF)
 #: The files by edition name.
 BY_EDITION: dict[str, File] = {file.edition: file for file in FILES}
