@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from lxml import html
 
 from publish import formats, manifest, reader
-from publish.check import compare, expect, readback
+from publish.check import braille, compare, expect, readback
 from publish.check.findings import Finding, difference
 from publish.check.validators import JOBS, ToolResult, validate
 from publish.errors import PublishError
@@ -193,11 +194,50 @@ def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
         data, broken = {}, f"cannot be read: {type(exc).__name__}: {exc}"
     else:
         broken = "not built"
+    formats += compare_braille(folder, document, data)
     recorded = compare.compare_manifest(data, document, readings) if data else []
     if not data:
         recorded.append(difference("anchors.json", "file", manifest.NAME, broken))
     recorded += compare_versions(folder, source, document)
     return Outcome(folder, source, document, formats, recorded, _rows(document, readings))
+
+
+def compare_braille(folder: Path, document: Document, data: Mapping[str, Any]) -> list[FormatResult]:
+    """Read back the braille edition's PEF, then its BRF (with the table the PEF names; a document whose table
+    makes eight-dot cells has no BRF, as its manifest says) and compare each with the source
+    (:mod:`publish.check.braille`)."""
+    facts = data.get("editions", {}).get("braille") or {}
+    recorded = {c["eid"]: c["braille"] for c in data.get("clauses", []) if isinstance(c.get("braille"), dict)}
+    results: list[FormatResult] = []
+    table = ""
+    for fmt, suffix in (("pef", formats.PEF.suffix), ("brf", formats.BRF.suffix)):
+        path = folder / f"{document.name}{suffix}"
+        result = FormatResult(fmt, path, path.is_file())
+        if fmt == "brf" and facts.get("no_brf") and not result.found:
+            continue
+        results.append(result)
+        if not result.found:
+            result.problems.append(difference(fmt, "file", path.name, "not built"))
+            continue
+        try:
+            reading = (
+                braille.read_pef(path) if fmt == "pef" else braille.read_brf(path, table or facts.get("table", ""))
+            )
+            table = table or reading.table
+            result.problems += braille.compare(reading, document, recorded)
+        except Exception as exc:  # a broken file is a finding, whatever the parser raises
+            result.problems.append(difference(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}"))
+            continue
+        for channel in reading.channels:
+            result.channels.append((channel.name, channel.present, len(compare.clause_ids(channel, document))))
+            result.problems += compare.compare_anchors(fmt, channel, document)
+        result.words = len(reading.words or [])
+        fidelity = "" if reading.fidelity is None else f"{reading.fidelity:.4f}"
+        log.info(
+            "check %s %s: %d clause labels, word fidelity %s, %d words not round-tripping; %d problems",
+            document.name, fmt, len(reading.places), fidelity, len(reading.lost), len(result.problems),
+        )  # fmt: skip
+    return results
 
 
 def compare_versions(folder: Path, source: Path, document: Document) -> list[Finding]:

@@ -1,0 +1,353 @@
+"""Read the braille edition back: the BRF and the PEF as files of pages, their words through liblouis's
+back-translation, each clause's label where ``anchors.json`` says, and the contents' page numbers.
+
+Independent of the writer (:mod:`publish.writers` is not imported): the BRF is split at its form feeds and line
+ends, the PEF parsed with lxml and validated by jing against the PEF 2008-1 RELAX NG schema shipped beside this
+module (``pef/``, with its provenance); every line is back-translated by the ``lou_translate -b`` program with the
+table the PEF's metadata names (for the BRF through liblouis's ``en-us-brf.dis``, for the PEF ``unicode.dis``).
+
+What is held up against the source (:func:`compare`):
+
+* the page: at most 25 lines of at most 40 cells, a BRF of the 64 characters of Braille ASCII (and CR LF, form
+  feeds between pages), a PEF of Unicode braille rows, its volume saying 40 × 25;
+* each clause's label starts a line, at its list level's indent, in document order, on the braille page and line
+  the manifest records (and in the PEF on the row that carries the clause's anchor);
+* the words: each clause's lines back-translated give its words in order; the share of the source's words that
+  come back is the word fidelity, and a clause that loses more than :data:`MAX_LOSS` of its words is a finding
+  (grade 2 back-translation is not exact: the words that do not come back are listed, not failed);
+* each contents entry's page number is the body page its heading is on.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from lxml import etree
+
+from publish.check import tools
+from publish.check.findings import Finding, difference
+from publish.check.readback import Anchor, Channel, Reading
+from publish.model import Clause, Document
+
+SCHEMA = Path(__file__).resolve().parent / "pef" / "pef-2008-1.rng"
+PEF = "{http://www.daisy.org/ns/2008/pef}"
+PUB = "{urn:x-publish:braille}"
+CELLS, LINES = 40, 25
+#: The 64 characters of North American Braille ASCII: a BRF line holds nothing else.
+BRF_CHARACTERS = frozenset(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_")
+BLANK = "\u2800"
+#: The most of a clause's words its back-translation may lose.
+MAX_LOSS = 0.02
+#: How long lou_translate or jing may take over one file.
+TIMEOUT = 120
+#: The dashes a label-less clause (a citation, an indent) starts with: UEB has one dash, back-translated as "—".
+DASHES = ("–", "—", "-")
+
+
+@dataclass
+class BrailleReading(Reading):
+    """A braille file read back: its pages (lines of cells, as in the file), the problems of the file itself, the
+    table, and (after :func:`compare`) its word fidelity."""
+
+    pages: list[list[str]] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    table: str = ""
+    #: Per PEF row that carries an anchor: (page index, line 1–25, anchor).
+    row_anchors: list[tuple[int, int, str]] = field(default_factory=list)
+    fidelity: float | None = None
+    lost: list[str] = field(default_factory=list)
+
+
+def read_brf(path: Path, table: str) -> BrailleReading:
+    """The BRF's pages, and every line, character or page that breaks the BRF's rules as a finding."""
+    reading = BrailleReading("brf", path, table=table)
+    data = path.read_bytes()
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as error:
+        reading.problems.append(difference("brf", "file", path.name, f"not ASCII: byte {error.start}"))
+        text = data.decode("ascii", errors="replace")
+    for number, page in enumerate(text.split("\f"), 1):
+        if not page.endswith("\r\n"):
+            reading.problems.append(difference("brf", "page", str(number), "does not end with CR LF"))
+        lines = page.removesuffix("\r\n").split("\r\n")
+        reading.pages.append(lines)
+        _check_page(reading, "brf", number, lines)
+        for line_number, line in enumerate(lines, 1):
+            odd = sorted(set(line) - BRF_CHARACTERS)
+            if odd:
+                where = f"page {number} line {line_number}"
+                reading.problems.append(difference("brf", "characters", where, f"not Braille ASCII: {odd!r}"))
+    return reading
+
+
+def read_pef(path: Path) -> BrailleReading:
+    """The PEF's pages (Unicode braille rows), its table, its clause anchors, and its validity (jing, PEF 2008-1)."""
+    reading = BrailleReading("pef", path)
+    root = etree.parse(str(path)).getroot()
+    translation = root.find(f"{PEF}head/{PEF}meta/{PUB}translation")
+    reading.table = "" if translation is None else translation.get("table", "")
+    if not reading.table:
+        reading.problems.append(difference("pef", "meta", path.name, "names no braille table"))
+    for volume in root.iter(f"{PEF}volume"):
+        if (volume.get("cols"), volume.get("rows")) != (str(CELLS), str(LINES)):
+            reading.problems.append(difference("pef", "volume", path.name, "is not 40 cells by 25 rows"))
+    for page in root.iter(f"{PEF}page"):
+        rows = page.findall(f"{PEF}row")
+        lines = [row.text or "" for row in rows]
+        reading.pages.append(lines)
+        for line, row in enumerate(rows, 1):
+            if row.get(f"{PUB}eid"):
+                reading.row_anchors.append((len(reading.pages) - 1, line, row.get(f"{PUB}eid", "")))
+        _check_page(reading, "pef", len(reading.pages), lines)
+    reading.problems += validate_pef(path)
+    return reading
+
+
+RNG = "{http://relaxng.org/ns/structure/1.0}"
+
+
+def schema_text() -> bytes:
+    """The PEF 2008-1 schema as jing can use it.
+
+    The normative schema as published (``pef/pef-2008-1.rng``, kept exactly as found) breaks a restriction of RELAX
+    NG (section 7.3: attributes of one element must not overlap): a ``row`` may have ``rowgap`` and, through
+    ``element.metadata``, any attribute at all (besides those of other namespaces it already allows), so jing and
+    libxml2 both refuse to load it ("duplicate attribute rowgap"). Here, in memory only, ``row`` loses the reference
+    to ``element.metadata``: a row then takes ``rowgap`` and attributes of other namespaces, as every other PEF
+    element does (and as the metadata extension the specification describes needs).
+    """
+    tree = etree.parse(str(SCHEMA))
+    refs = tree.findall(f".//{RNG}define[@name='element.row']//{RNG}ref[@name='element.metadata']")
+    if len(refs) != 1:
+        raise RuntimeError(f"{SCHEMA.name}: element.row is not as published")
+    wrapper = refs[0].getparent().getparent()  # interleave > zeroOrMore > ref
+    wrapper.getparent().remove(wrapper)
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+
+
+def validate_pef(path: Path) -> list[Finding]:
+    """jing's errors for the PEF against the PEF 2008-1 RELAX NG schema (none: valid)."""
+    with tempfile.TemporaryDirectory(prefix="publish-pef-") as scratch:
+        schema = Path(scratch) / SCHEMA.name
+        schema.write_bytes(schema_text())
+        try:
+            done = subprocess.run(
+                [tools.braille_tool("jing"), str(schema), str(path)], capture_output=True, text=True, timeout=TIMEOUT
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return [difference("pef", "jing", path.name, f"could not run: {error}")]
+    # Debian's jing wrapper warns about optional jars it does not need ("[warning] /usr/bin/jing: Unable to locate").
+    lines = [line for line in done.stdout.splitlines() if line.strip() and not line.startswith("[warning]")]
+    if done.returncode == 0 and not lines:
+        return []
+    return [difference("pef", "jing", path.name, line.replace(str(path), "")) for line in lines or ["invalid"]]
+
+
+def back_translate(table: str, lines: Sequence[str], brf: bool) -> list[str]:
+    """Each line back-translated by ``lou_translate -b`` (one call for all of them)."""
+    display = "en-us-brf.dis" if brf else "unicode.dis"
+    done = subprocess.run(
+        [tools.braille_tool("lou_translate"), "-b", f"{display},{table}"],
+        input="".join(f"{line}\n" for line in lines).replace("\\", "\\\\"),  # lou_translate reads escapes
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    out = done.stdout.split("\n")[: len(lines)]
+    if len(out) != len(lines):
+        raise RuntimeError(f"lou_translate gave {len(out)} lines for {len(lines)}")
+    return out
+
+
+def _check_page(reading: BrailleReading, fmt: str, number: int, lines: list[str]) -> None:
+    if len(lines) > LINES:
+        reading.problems.append(difference(fmt, "page", str(number), f"{len(lines)} lines, more than {LINES}"))
+    for line_number, line in enumerate(lines, 1):
+        if len(line) > CELLS:
+            where = f"page {number} line {line_number}"
+            reading.problems.append(difference(fmt, "line", where, f"{len(line)} cells, more than {CELLS}"))
+
+
+# --- against the source ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One text line of a page: the page's printed number, its line number, indent and back-translated text."""
+
+    page: str
+    number: int
+    indent: int
+    text: str
+
+
+def lines_of(reading: BrailleReading) -> list[Line]:
+    """Every line of every page, back-translated, with its page's printed number (from its line 25)."""
+    brf = reading.format == "brf"
+    flat = [line for page in reading.pages for line in page]
+    texts = iter(back_translate(reading.table, flat, brf))
+    blank = " " if brf else BLANK
+    out: list[Line] = []
+    for page in reading.pages:
+        texts_of_page = [next(texts) for _ in page]
+        number = texts_of_page[-1].strip() if len(page) == LINES else ""
+        for index, (cells, text) in enumerate(zip(page[:-1], texts_of_page[:-1], strict=True), 1):
+            out.append(Line(number, index, len(cells) - len(cells.lstrip(blank)), text.strip()))
+    return out
+
+
+def compare(reading: BrailleReading, document: Document, recorded: dict[str, dict[str, int]]) -> list[Finding]:
+    """Hold the braille file up against the source; fill the reading's channel, places and word fidelity."""
+    fmt = reading.format
+    problems = list(reading.problems)
+    lines = lines_of(reading)
+    body = [line for line in lines if line.page.isdigit()]
+    starts: dict[str, int] = {}
+    position = 0
+    anchors: list[Anchor] = []
+    for clause, depth in _walk(document):
+        found = next(
+            (i for i in range(position, len(body)) if body[i].indent == 2 * depth and _starts(body[i].text, clause)),
+            None,
+        )
+        if found is None:
+            continue
+        starts[clause.eid] = found
+        position = found + 1
+        anchors.append(Anchor(clause.eid, clause.label))
+        reading.places[clause.eid] = f"{body[found].page}:{body[found].number}"
+    reading.channels.append(Channel("labels", tuple(anchors)))
+    for clause, _ in _walk(document):
+        place = recorded.get(clause.eid)
+        if clause.eid in reading.places and place and reading.places[clause.eid] != f"{place['page']}:{place['line']}":
+            problems.append(
+                difference(
+                    "anchors.json",
+                    fmt,
+                    clause.eid,
+                    f"records page {place['page']} line {place['line']}, the label is at {reading.places[clause.eid]}",
+                )
+            )
+    if fmt == "pef":
+        problems += _row_anchors(reading)
+    problems += _fidelity(reading, document, body, starts)
+    problems += _contents(reading, lines, body)
+    return problems
+
+
+def _walk(document: Document) -> list[tuple[Clause, int]]:
+    out: list[tuple[Clause, int]] = []
+
+    def visit(clause: Clause, depth: int) -> None:
+        out.append((clause, depth))
+        for point in clause.points:
+            visit(point, depth + 1)
+
+    for section in document.sections:
+        for clause in section.clauses:
+            visit(clause, 0)
+    return out
+
+
+def _starts(text: str, clause: Clause) -> bool:
+    """Whether a back-translated line starts with the clause's label (a dash for a clause without one)."""
+    first = text.split(" ", 1)[0]
+    return first in DASHES if not clause.label else first == clause.label
+
+
+def _row_anchors(reading: BrailleReading) -> list[Finding]:
+    """Each PEF row anchor is on the line where the label of its clause was found."""
+    problems = []
+    numbers = _page_numbers(reading)
+    for index, line, eid in reading.row_anchors:
+        where = f"{numbers[index]}:{line}"
+        if reading.places.get(eid) != where:
+            label = reading.places.get(eid, "nowhere")
+            problems.append(difference("pef", "rows", eid, f"anchored on {where}, its label is at {label}"))
+    return problems
+
+
+def _page_numbers(reading: BrailleReading) -> list[str]:
+    last = [page[-1] if len(page) == LINES else "" for page in reading.pages]
+    return [text.strip() for text in back_translate(reading.table, last, reading.format == "brf")]
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text as the back-translation is held up against them: runs of letters and digits, in any case
+    (braille has one apostrophe and one dash, so "People’s" and "People's" are the same words)."""
+    return re.findall(r"\w+", text.casefold())
+
+
+def _fidelity(reading: BrailleReading, document: Document, body: list[Line], starts: dict[str, int]) -> list[Finding]:
+    """Each clause's back-translated words against its source words; the ratio over all clauses on the reading."""
+    problems = []
+    order = sorted(starts.items(), key=lambda item: item[1])
+    total = matched = 0
+    lost: list[str] = []
+    clauses = {clause.eid: clause for clause, _ in _walk(document)}
+    for number, (eid, start) in enumerate(order):
+        end = order[number + 1][1] if number + 1 < len(order) else len(body)
+        text = ""
+        for line in body[start:end]:
+            if not line.text:
+                break
+            text += line.text if text.endswith("-") else f" {line.text}"
+        clause = clauses[eid]
+        want = _words(f"{clause.label or '–'} {clause.text}")
+        got = _words(text)
+        matcher = SequenceMatcher(None, want, got, autojunk=False)
+        same = sum(block.size for block in matcher.get_matching_blocks())
+        total, matched = total + len(want), matched + same
+        missing = [
+            f"{' '.join(want[i1:i2])} → {' '.join(got[j1:j2]) or '(nothing)'}"
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"
+        ]
+        lost += missing
+        if want and 1 - same / len(want) > MAX_LOSS:
+            problems.append(
+                difference(
+                    reading.format,
+                    "words",
+                    eid,
+                    f"back-translation keeps {same} of {len(want)} words: {'; '.join(missing[:4])}",
+                )
+            )
+    reading.fidelity = matched / total if total else None
+    reading.lost = lost
+    reading.words = [w for line in body for w in line.text.split()]
+    return problems
+
+
+def _contents(reading: BrailleReading, lines: list[Line], body: list[Line]) -> list[Finding]:
+    """Each contents line's page number is the body page whose line starts with the entry's words."""
+    problems = []
+    numbers = _page_numbers(reading)
+    preliminary = [number for number in numbers if number and not number.isdigit()]
+    contents = [line for line in lines if line.page in preliminary[1:]]  # the title page first, then the contents
+    if not contents:
+        return [difference(reading.format, "contents", reading.path.name, "no contents page")]
+    for line in contents[1:]:  # the first line is the heading "Contents"
+        cells = reading.pages[numbers.index(line.page)][line.number - 1]
+        brf = reading.format == "brf"
+        guide, blank = ('"', " ") if brf else ("\u2810", BLANK)
+        head, _, tail = cells.rstrip(blank).rpartition(blank)
+        entry_cells = head.rstrip(guide).rstrip(blank)
+        if not entry_cells or guide * 2 not in head:
+            continue
+        entry, page = (text.strip() for text in back_translate(reading.table, [entry_cells.lstrip(blank), tail], brf))
+        heading = next((b for b in body if b.text and b.text.split()[:3] == entry.split()[:3]), None)
+        if heading is None or heading.page != page:
+            actual = "nowhere" if heading is None else f"page {heading.page}"
+            problems.append(
+                difference(reading.format, "contents", entry, f"gives page {page}, the heading is on {actual}")
+            )
+    return problems
