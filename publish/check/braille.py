@@ -196,9 +196,8 @@ def lines_of(reading: BrailleReading) -> list[Line]:
     texts = iter(back_translate(reading.table, flat, brf))
     blank = " " if brf else BLANK
     out: list[Line] = []
-    for page in reading.pages:
+    for page, number in zip(reading.pages, _page_numbers(reading), strict=True):
         texts_of_page = [next(texts) for _ in page]
-        number = texts_of_page[-1].strip() if len(page) == LINES else ""
         for index, (cells, text) in enumerate(zip(page[:-1], texts_of_page[:-1], strict=True), 1):
             out.append(Line(number, index, len(cells) - len(cells.lstrip(blank)), text.strip()))
     return out
@@ -275,9 +274,31 @@ def _row_anchors(reading: BrailleReading) -> list[Finding]:
     return problems
 
 
+#: North American Braille ASCII in the order of the cells' dot patterns (U+2800 + n): the BRF's characters as cells.
+BRF_ORDER = " A1B'K2L@CIF/MSP\"E3H9O6R^DJG>NTQ,*5<-U8V.%[$+X!&;:4\\0Z7(_?W]#Y)="
+#: Digits as the numbers of most braille codes write them (the numeric indicator, then the letters a–j) and as
+#: French braille does (Antoine notation: a capital sign, then the letters with dot 6).
+DIGITS = dict(zip("\u2801\u2803\u2809\u2819\u2811\u280b\u281b\u2813\u280a\u281a", "1234567890", strict=True))
+ANTOINE = dict(zip("\u2821\u2823\u2829\u2839\u2831\u282b\u283b\u2833\u282a\u283c", "1234567890", strict=True))
+
+
+def page_number(cells: str, brf: bool) -> str:
+    """A page's printed number from its last line ("1", "p1"): read from the cells, as a number alone on a line is
+    where contracted back-translation is weakest (German ⠼⠁ comes back as "all")."""
+    if brf:
+        cells = "".join(chr(0x2800 + BRF_ORDER.index(c)) if c in BRF_ORDER else c for c in cells)
+    word = cells.strip(BLANK + " ")
+    prefix = "p" if word.startswith("\u280f") else ""
+    word = word.removeprefix("\u280f")
+    if word[:1] == "\u283c" and len(word) > 1 and all(c in DIGITS for c in word[1:]):
+        return prefix + "".join(DIGITS[c] for c in word[1:])
+    if word[:1] == "\u2820" and len(word) > 1 and all(c in ANTOINE for c in word[1:]):
+        return prefix + "".join(ANTOINE[c] for c in word[1:])
+    return ""
+
+
 def _page_numbers(reading: BrailleReading) -> list[str]:
-    last = [page[-1] if len(page) == LINES else "" for page in reading.pages]
-    return [text.strip() for text in back_translate(reading.table, last, reading.format == "brf")]
+    return [page_number(page[-1], reading.format == "brf") if len(page) == LINES else "" for page in reading.pages]
 
 
 def _words(text: str) -> list[str]:
@@ -343,7 +364,8 @@ def _contents(reading: BrailleReading, lines: list[Line], body: list[Line]) -> l
         entry_cells = head.rstrip(guide).rstrip(blank)
         if not entry_cells or guide * 2 not in head:
             continue
-        entry, page = (text.strip() for text in back_translate(reading.table, [entry_cells.lstrip(blank), tail], brf))
+        entry = back_translate(reading.table, [entry_cells.lstrip(blank)], brf)[0].strip()
+        page = page_number(tail, brf)
         heading = next((b for b in body if b.text and b.text.split()[:3] == entry.split()[:3]), None)
         if heading is None or heading.page != page:
             actual = "nowhere" if heading is None else f"page {heading.page}"
