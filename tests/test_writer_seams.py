@@ -17,6 +17,7 @@ FAMILIES = [
     {"epub", "epubparts", "epuboverlay", "epubfacts"},
     {"audio", "audioparts", "loudness"},
     {"m4b"},
+    {"braille", "brailleparts", "louis"},
 ]
 #: What every writer may share: options and words (shared), the text's HTML elements (textparts).
 SHARED = {"shared", "textparts"}
