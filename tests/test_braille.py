@@ -150,3 +150,15 @@ def test_the_page_links_both_braille_files():
     page = html.render(reader.read(SEED_SOURCE), Options(formats=EDITIONS)).decode()
     assert f'href="B9-0311-2022{formats.BRF.suffix}"' in page and f'href="B9-0311-2022{formats.PEF.suffix}"' in page
     assert "Braille (PEF, for embossers)" in page
+
+
+def test_a_changed_cell_in_the_pef_is_found(out: Path, tmp_path: Path):
+    folder = _copy(out, tmp_path)
+    pef = folder / "B9-0311-2022.pef"
+    text = pef.read_text(encoding="utf-8")
+    end = text.index("</row>", text.index('pub:eid="para_3"'))
+    blank = text.rindex("\u2800", 0, end)  # the row's last blank cell, after the label: a word gets a cell more
+    changed = text[:blank] + "\u283f" + text[blank + 1 :]
+    pef.write_text(changed, encoding="utf-8")
+    problems = _problems(folder, SEED_SOURCE)
+    assert any(p.startswith("pef cells: para_3: differ from liblouis's translation") for p in problems), problems

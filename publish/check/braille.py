@@ -42,12 +42,12 @@ CELLS, LINES = 40, 25
 #: The 64 characters of North American Braille ASCII: a BRF line holds nothing else.
 BRF_CHARACTERS = frozenset(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_")
 BLANK = "\u2800"
+#: North American Braille ASCII in the order of the cells' dot patterns (U+2800 + n): the BRF's characters as cells.
+BRF_ORDER = " A1B'K2L@CIF/MSP\"E3H9O6R^DJG>NTQ,*5<-U8V.%[$+X!&;:4\\0Z7(_?W]#Y)="
 #: The most of a clause's words its back-translation may lose.
 MAX_LOSS = 0.02
 #: How long lou_translate or jing may take over one file.
 TIMEOUT = 120
-#: The dashes a label-less clause (a citation, an indent) starts with: UEB has one dash, back-translated as "—".
-DASHES = ("–", "—", "-")
 
 
 @dataclass
@@ -61,6 +61,8 @@ class BrailleReading(Reading):
     #: Per PEF row that carries an anchor: (page index, line 1–25, anchor).
     row_anchors: list[tuple[int, int, str]] = field(default_factory=list)
     fidelity: float | None = None
+    words_total: int = 0
+    words_matched: int = 0
     lost: list[str] = field(default_factory=list)
 
 
@@ -150,23 +152,6 @@ def validate_pef(path: Path) -> list[Finding]:
     return [difference("pef", "jing", path.name, line.replace(str(path), "")) for line in lines or ["invalid"]]
 
 
-def back_translate(table: str, lines: Sequence[str], brf: bool) -> list[str]:
-    """Each line back-translated by ``lou_translate -b`` (one call for all of them)."""
-    display = "en-us-brf.dis" if brf else "unicode.dis"
-    done = subprocess.run(
-        [tools.braille_tool("lou_translate"), "-b", f"{display},{table}"],
-        input="".join(f"{line}\n" for line in lines).replace("\\", "\\\\"),  # lou_translate reads escapes
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=True,
-    )
-    out = done.stdout.split("\n")[: len(lines)]
-    if len(out) != len(lines):
-        raise RuntimeError(f"lou_translate gave {len(out)} lines for {len(lines)}")
-    return out
-
-
 def _check_page(reading: BrailleReading, fmt: str, number: int, lines: list[str]) -> None:
     if len(lines) > LINES:
         reading.problems.append(difference(fmt, "page", str(number), f"{len(lines)} lines, more than {LINES}"))
@@ -181,40 +166,104 @@ def _check_page(reading: BrailleReading, fmt: str, number: int, lines: list[str]
 
 @dataclass(frozen=True)
 class Line:
-    """One text line of a page: the page's printed number, its line number, indent and back-translated text."""
+    """One text line of a page: the page's printed number, its line number, its cells (Unicode braille, indent
+    and trailing blanks dropped), its indent in cells and its back-translated text."""
 
     page: str
     number: int
+    cells: str
     indent: int
     text: str
 
 
-def lines_of(reading: BrailleReading) -> list[Line]:
-    """Every line of every page, back-translated, with its page's printed number (from its line 25)."""
-    brf = reading.format == "brf"
-    flat = [line for page in reading.pages for line in page]
-    texts = iter(back_translate(reading.table, flat, brf))
-    blank = " " if brf else BLANK
-    out: list[Line] = []
-    for page, number in zip(reading.pages, _page_numbers(reading), strict=True):
-        texts_of_page = [next(texts) for _ in page]
-        for index, (cells, text) in enumerate(zip(page[:-1], texts_of_page[:-1], strict=True), 1):
-            out.append(Line(number, index, len(cells) - len(cells.lstrip(blank)), text.strip()))
+def cells_of(line: str, brf: bool) -> str:
+    """A line of the file as Unicode braille cells (a BRF's ASCII through :data:`BRF_ORDER`)."""
+    if not brf:
+        return line
+    return "".join(chr(0x2800 + BRF_ORDER.index(c)) if c in BRF_ORDER else c for c in line)
+
+
+def forward(table: str, texts: Sequence[str]) -> list[str]:
+    """Each text translated into Unicode braille by ``lou_translate`` (one call for all of them)."""
+    return _lou(["--forward", f"unicode.dis,{table}"], texts)
+
+
+def back_translate(table: str, lines: Sequence[str], brf: bool) -> list[str]:
+    """Each line back-translated by ``lou_translate -b`` (one call for all of them)."""
+    return _lou(["-b", f"{'en-us-brf.dis' if brf else 'unicode.dis'},{table}"], lines)
+
+
+def _lou(arguments: list[str], lines: Sequence[str]) -> list[str]:
+    done = subprocess.run(
+        [tools.braille_tool("lou_translate"), *arguments],
+        input="".join(f"{line}\n" for line in lines).replace("\\", "\\\\"),  # lou_translate reads escapes
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    out = done.stdout.split("\n")[: len(lines)]
+    if len(out) != len(lines):
+        raise RuntimeError(f"lou_translate gave {len(out)} lines for {len(lines)}")
     return out
 
 
-def compare(reading: BrailleReading, document: Document, recorded: dict[str, dict[str, int]]) -> list[Finding]:
-    """Hold the braille file up against the source; fill the reading's channel, places and word fidelity."""
+def lines_of(reading: BrailleReading) -> list[Line]:
+    """Every text line of every page (not the page-number line), as cells and back-translated, with its page's
+    printed number."""
+    brf = reading.format == "brf"
+    flat = [line for page in reading.pages for line in page]
+    texts = iter(back_translate(reading.table, flat, brf))
+    out: list[Line] = []
+    for page, number in zip(reading.pages, _page_numbers(reading), strict=True):
+        texts_of_page = [next(texts) for _ in page]
+        for index, (line, text) in enumerate(zip(page[:-1], texts_of_page[:-1], strict=True), 1):
+            cells = cells_of(line, brf).replace(" ", BLANK).rstrip(BLANK)
+            indent = len(cells) - len(cells.lstrip(BLANK))
+            out.append(Line(number, index, cells.lstrip(BLANK), indent, text.strip()))
+    return out
+
+
+def clause_texts(clause: Clause) -> list[str]:
+    """What a clause reads as in braille: its label (a dash, or a hyphen where the table has no dash, for a clause
+    without one), a space, its text."""
+    text = " ".join(clause.text.split())
+    return [f"{clause.label} {text}"] if clause.label else [f"{dash} {text}" for dash in ("–", "-")]
+
+
+def compare(
+    reading: BrailleReading, document: Document, recorded: dict[str, dict[str, int]], round_trip: bool = True
+) -> list[Finding]:
+    """Hold the braille file up against the source; fill the reading's channel, places and word fidelity.
+
+    ``round_trip``: whether the language's table back-translates well enough to hold each clause to its words
+    (the language pack says; the word fidelity is measured either way).
+    """
     fmt = reading.format
     problems = list(reading.problems)
+    if not reading.pages:
+        return problems + [difference(fmt, "file", reading.path.name, "no pages")]
     lines = lines_of(reading)
+    numbers = _page_numbers(reading)
+    if not all(numbers):
+        where = ", ".join(str(i) for i, number in enumerate(numbers, 1) if not number)
+        problems.append(difference(fmt, "page numbers", reading.path.name, f"none on line 25 of page {where}"))
     body = [line for line in lines if line.page.isdigit()]
+    walk = _walk(document)
+    variants = [clause_texts(clause) for clause, _ in walk]
+    translated = iter(forward(reading.table, [text for texts in variants for text in texts]))
+    expected = [[next(translated).replace(" ", BLANK) for _ in texts] for texts in variants]
     starts: dict[str, int] = {}
     position = 0
     anchors: list[Anchor] = []
-    for clause, depth in _walk(document):
+    for (clause, depth), wanted in zip(walk, expected, strict=True):
+        labels = [cells.split(BLANK, 1)[0] + BLANK for cells in wanted]
         found = next(
-            (i for i in range(position, len(body)) if body[i].indent == 2 * depth and _starts(body[i].text, clause)),
+            (
+                i
+                for i in range(position, len(body))
+                if body[i].indent == 2 * depth and any(body[i].cells.startswith(label) for label in labels)
+            ),
             None,
         )
         if found is None:
@@ -224,7 +273,7 @@ def compare(reading: BrailleReading, document: Document, recorded: dict[str, dic
         anchors.append(Anchor(clause.eid, clause.label))
         reading.places[clause.eid] = f"{body[found].page}:{body[found].number}"
     reading.channels.append(Channel("labels", tuple(anchors)))
-    for clause, _ in _walk(document):
+    for clause, _ in walk:
         place = recorded.get(clause.eid)
         if clause.eid in reading.places and place and reading.places[clause.eid] != f"{place['page']}:{place['line']}":
             problems.append(
@@ -236,8 +285,10 @@ def compare(reading: BrailleReading, document: Document, recorded: dict[str, dic
                 )
             )
     if fmt == "pef":
-        problems += _row_anchors(reading)
-    problems += _fidelity(reading, document, body, starts)
+        problems += _row_anchors(reading, numbers)
+    spans = _spans(body, starts)
+    problems += _cells(fmt, walk, expected, spans)
+    problems += _fidelity(reading, walk, spans, round_trip)
     problems += _contents(reading, lines, body)
     return problems
 
@@ -256,16 +307,57 @@ def _walk(document: Document) -> list[tuple[Clause, int]]:
     return out
 
 
-def _starts(text: str, clause: Clause) -> bool:
-    """Whether a back-translated line starts with the clause's label (a dash for a clause without one)."""
-    first = text.split(" ", 1)[0]
-    return first in DASHES if not clause.label else first == clause.label
+def _spans(body: list[Line], starts: dict[str, int]) -> dict[str, list[Line]]:
+    """Each found clause's lines: its first line and the runover lines after it (two cells further in), up to the
+    next clause, a blank line or a heading."""
+    order = sorted(starts.items(), key=lambda item: item[1])
+    spans: dict[str, list[Line]] = {}
+    for number, (eid, start) in enumerate(order):
+        end = order[number + 1][1] if number + 1 < len(order) else len(body)
+        span: list[Line] = []
+        for line in body[start:end]:
+            if not line.cells or (span and line.indent != body[start].indent + 2):  # runovers: two cells in
+                break
+            span.append(line)
+        spans[eid] = span
+    return spans
 
 
-def _row_anchors(reading: BrailleReading) -> list[Finding]:
+def _joined(cells: Sequence[str]) -> str:
+    """Lines of one clause as one string of cells: a blank between them, except after a hyphen or a cut word."""
+    out = ""
+    for line in cells:
+        out += line if not out or out.endswith("\u2824") else BLANK + line
+    return out
+
+
+def _cells(
+    fmt: str, walk: list[tuple[Clause, int]], expected: list[list[str]], spans: dict[str, list[Line]]
+) -> list[Finding]:
+    """Each clause's cells, its lines joined, are liblouis's translation of its text (``lou_translate``): the
+    layout lost, added or changed no cell."""
+    problems = []
+    for (clause, _), wanted in zip(walk, expected, strict=True):
+        if clause.eid not in spans:
+            continue
+        got = _joined([line.cells for line in spans[clause.eid]])
+        squeezed = [re.sub(f"{BLANK}+", BLANK, cells.strip(BLANK)) for cells in wanted]
+        if got not in squeezed and not _cut_words_match(got, squeezed):
+            at = next((i for i, (a, b) in enumerate(zip(got, squeezed[0], strict=False)) if a != b), len(got))
+            problems.append(
+                difference(fmt, "cells", clause.eid, f"differ from liblouis's translation at cell {at + 1}")
+            )
+    return problems
+
+
+def _cut_words_match(got: str, wanted: Sequence[str]) -> bool:
+    """A word longer than a line is cut where the line ends: then only the blank between lines differs."""
+    return any(got.replace(BLANK, "") == cells.replace(BLANK, "") for cells in wanted)
+
+
+def _row_anchors(reading: BrailleReading, numbers: list[str]) -> list[Finding]:
     """Each PEF row anchor is on the line where the label of its clause was found."""
     problems = []
-    numbers = _page_numbers(reading)
     for index, line, eid in reading.row_anchors:
         where = f"{numbers[index]}:{line}"
         if reading.places.get(eid) != where:
@@ -274,31 +366,18 @@ def _row_anchors(reading: BrailleReading) -> list[Finding]:
     return problems
 
 
-#: North American Braille ASCII in the order of the cells' dot patterns (U+2800 + n): the BRF's characters as cells.
-BRF_ORDER = " A1B'K2L@CIF/MSP\"E3H9O6R^DJG>NTQ,*5<-U8V.%[$+X!&;:4\\0Z7(_?W]#Y)="
-#: Digits as the numbers of most braille codes write them (the numeric indicator, then the letters a–j) and as
-#: French braille does (Antoine notation: a capital sign, then the letters with dot 6).
-DIGITS = dict(zip("\u2801\u2803\u2809\u2819\u2811\u280b\u281b\u2813\u280a\u281a", "1234567890", strict=True))
-ANTOINE = dict(zip("\u2821\u2823\u2829\u2839\u2831\u282b\u283b\u2833\u282a\u283c", "1234567890", strict=True))
-
-
-def page_number(cells: str, brf: bool) -> str:
-    """A page's printed number from its last line ("1", "p1"): read from the cells, as a number alone on a line is
-    where contracted back-translation is weakest (German ⠼⠁ comes back as "all")."""
-    if brf:
-        cells = "".join(chr(0x2800 + BRF_ORDER.index(c)) if c in BRF_ORDER else c for c in cells)
-    word = cells.strip(BLANK + " ")
-    prefix = "p" if word.startswith("\u280f") else ""
-    word = word.removeprefix("\u280f")
-    if word[:1] == "\u283c" and len(word) > 1 and all(c in DIGITS for c in word[1:]):
-        return prefix + "".join(DIGITS[c] for c in word[1:])
-    if word[:1] == "\u2820" and len(word) > 1 and all(c in ANTOINE for c in word[1:]):
-        return prefix + "".join(ANTOINE[c] for c in word[1:])
-    return ""
-
-
 def _page_numbers(reading: BrailleReading) -> list[str]:
-    return [page_number(page[-1], reading.format == "brf") if len(page) == LINES else "" for page in reading.pages]
+    """Each page's printed number, from the cells of its line 25 ("1", "p1"; "" for none): held up against
+    liblouis's translation of every number the edition can have, as a number alone on a line is where contracted
+    back-translation is weakest (German ⠼⠁ comes back as "all")."""
+    brf = reading.format == "brf"
+    candidates = [f"{prefix}{n}" for prefix in ("", "p") for n in range(1, len(reading.pages) + 1)]
+    known = dict(zip(forward(reading.table, candidates), candidates, strict=True))
+    out = []
+    for page in reading.pages:
+        cells = cells_of(page[-1], brf).replace(" ", BLANK).strip(BLANK) if len(page) == LINES else ""
+        out.append(known.get(cells, ""))
+    return out
 
 
 def _words(text: str) -> list[str]:
@@ -307,22 +386,20 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
-def _fidelity(reading: BrailleReading, document: Document, body: list[Line], starts: dict[str, int]) -> list[Finding]:
+def _fidelity(
+    reading: BrailleReading, walk: list[tuple[Clause, int]], spans: dict[str, list[Line]], round_trip: bool
+) -> list[Finding]:
     """Each clause's back-translated words against its source words; the ratio over all clauses on the reading."""
     problems = []
-    order = sorted(starts.items(), key=lambda item: item[1])
     total = matched = 0
     lost: list[str] = []
-    clauses = {clause.eid: clause for clause, _ in _walk(document)}
-    for number, (eid, start) in enumerate(order):
-        end = order[number + 1][1] if number + 1 < len(order) else len(body)
+    for clause, _ in walk:
+        if clause.eid not in spans:
+            continue
         text = ""
-        for line in body[start:end]:
-            if not line.text:
-                break
+        for line in spans[clause.eid]:
             text += line.text if text.endswith("-") else f" {line.text}"
-        clause = clauses[eid]
-        want = _words(f"{clause.label or '–'} {clause.text}")
+        want = _words(clause_texts(clause)[0])
         got = _words(text)
         matcher = SequenceMatcher(None, want, got, autojunk=False)
         same = sum(block.size for block in matcher.get_matching_blocks())
@@ -333,43 +410,59 @@ def _fidelity(reading: BrailleReading, document: Document, body: list[Line], sta
             if tag != "equal"
         ]
         lost += missing
-        if want and 1 - same / len(want) > MAX_LOSS:
+        if round_trip and want and 1 - same / len(want) > MAX_LOSS:
             problems.append(
                 difference(
                     reading.format,
                     "words",
-                    eid,
+                    clause.eid,
                     f"back-translation keeps {same} of {len(want)} words: {'; '.join(missing[:4])}",
                 )
             )
     reading.fidelity = matched / total if total else None
+    reading.words_total, reading.words_matched = total, matched
     reading.lost = lost
-    reading.words = [w for line in body for w in line.text.split()]
+    reading.words = [w for spans_lines in spans.values() for line in spans_lines for w in line.text.split()]
     return problems
 
 
 def _contents(reading: BrailleReading, lines: list[Line], body: list[Line]) -> list[Finding]:
-    """Each contents line's page number is the body page whose line starts with the entry's words."""
+    """Each contents entry's page number is the body page whose heading starts with the entry's words."""
     problems = []
-    numbers = _page_numbers(reading)
-    preliminary = [number for number in numbers if number and not number.isdigit()]
-    contents = [line for line in lines if line.page in preliminary[1:]]  # the title page first, then the contents
+    preliminary = list(dict.fromkeys(line.page for line in lines if not line.page.isdigit()))
+    contents = [line for line in lines if line.page in preliminary[1:]]  # the title page, then the contents
     if not contents:
         return [difference(reading.format, "contents", reading.path.name, "no contents page")]
-    for line in contents[1:]:  # the first line is the heading "Contents"
-        cells = reading.pages[numbers.index(line.page)][line.number - 1]
-        brf = reading.format == "brf"
-        guide, blank = ('"', " ") if brf else ("\u2810", BLANK)
-        head, _, tail = cells.rstrip(blank).rpartition(blank)
-        entry_cells = head.rstrip(guide).rstrip(blank)
-        if not entry_cells or guide * 2 not in head:
+    guide = "\u2810\u2810"
+    numbers = _body_pages(reading)
+    entry: list[str] = []
+    for line in contents[1:]:  # the first line is the heading
+        if not line.cells:
             continue
-        entry = back_translate(reading.table, [entry_cells.lstrip(blank)], brf)[0].strip()
-        page = page_number(tail, brf)
-        heading = next((b for b in body if b.text and b.text.split()[:3] == entry.split()[:3]), None)
+        if guide not in line.cells:
+            entry.append(line.cells)
+            continue
+        head, _, page_cells = line.cells.rpartition(BLANK)
+        entry.append(head.rstrip("\u2810").rstrip(BLANK))
+        words = _joined(entry).split(BLANK)
+        entry = []
+        page = numbers.get(page_cells, "?")
+        heading = next((b for b in body if b.cells and _same_start(b.cells.split(BLANK), words)), None)
         if heading is None or heading.page != page:
             actual = "nowhere" if heading is None else f"page {heading.page}"
+            name = back_translate(reading.table, [BLANK.join(words)], False)[0].strip() if reading.table else ""
             problems.append(
-                difference(reading.format, "contents", entry, f"gives page {page}, the heading is on {actual}")
+                difference(reading.format, "contents", name, f"gives page {page}, the heading is on {actual}")
             )
     return problems
+
+
+def _same_start(line: list[str], entry: list[str]) -> bool:
+    n = min(len(line), len(entry), 3)
+    return n > 0 and line[:n] == entry[:n]
+
+
+def _body_pages(reading: BrailleReading) -> dict[str, str]:
+    """The cells of every body page number, to the number."""
+    candidates = [str(n) for n in range(1, len(reading.pages) + 1)]
+    return dict(zip(forward(reading.table, candidates), candidates, strict=True))

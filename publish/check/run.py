@@ -24,7 +24,7 @@ from typing import Any
 
 from lxml import html
 
-from publish import formats, manifest, reader
+from publish import formats, languages, manifest, reader
 from publish.check import braille, compare, expect, readback
 from publish.check.findings import Finding, difference
 from publish.check.validators import JOBS, ToolResult, validate
@@ -224,7 +224,8 @@ def compare_braille(folder: Path, document: Document, data: Mapping[str, Any]) -
                 braille.read_pef(path) if fmt == "pef" else braille.read_brf(path, table or facts.get("table", ""))
             )
             table = table or reading.table
-            result.problems += braille.compare(reading, document, recorded)
+            round_trip = languages.load(document.metadata.language).braille_round_trip
+            result.problems += braille.compare(reading, document, recorded, round_trip)
         except Exception as exc:  # a broken file is a finding, whatever the parser raises
             result.problems.append(difference(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}"))
             continue

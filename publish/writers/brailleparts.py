@@ -156,10 +156,17 @@ def number_line(text: str, number: str) -> str:
     return text + BLANK * (CELLS - len(text) - len(number)) + number
 
 
-def clause_text(clause: Clause) -> str:
-    """A clause as the braille edition reads: its official label (a dash where it has none), a space, its text
+def clause_text(clause: Clause, dash: str = DASH) -> str:
+    """A clause as the braille edition reads: its official label (``dash`` where it has none), a space, its text
     (footnote calls as their numbers, as the other editions print them)."""
-    return f"{clause.label or DASH} {' '.join(clause.text.split())}"
+    return f"{clause.label or dash} {' '.join(clause.text.split())}"
+
+
+def dash(translate: Translate) -> str:
+    """The dash of a clause without a label: the official text's en dash, or a hyphen where the table has no en
+    dash (liblouis writes a character its table lacks as its code, ``'\\x2013'``, in many cells)."""
+    cells = translate([DASH, "-"])
+    return DASH if len(cells[0]) <= 2 or len(cells[1]) > 2 else "-"
 
 
 def layout(document: Document, translate: Translate, notice: str) -> Layout:
@@ -176,7 +183,8 @@ def _body(
     sections = [(s, section_heading(document, s.kind)) for s in document.sections]
     texts = [document.formula, *(heading for _, heading in sections)]
     texts += [sub.text for sub in document.iter_subheadings()]
-    texts += [clause_text(c) for c in clauses]
+    marker = dash(translate)
+    texts += [clause_text(c, marker) for c in clauses]
     texts += [f"{note.number}. {' '.join(note.text.split())}" for note in document.footnotes]
     texts += [words(document)["notes"]]
     cells = dict(zip(range(len(texts)), translate(texts), strict=True))
