@@ -65,6 +65,9 @@ class FormatResult:
     """(channel, present in the file, clause anchors found) per anchor channel."""
     words: int | None = None
     problems: list[Finding] = field(default_factory=list)
+    #: Of a braille file: the share of the source's words its back-translation gives back, and those it does not.
+    fidelity: float | None = None
+    not_round_tripping: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -233,6 +236,7 @@ def compare_braille(folder: Path, document: Document, data: Mapping[str, Any]) -
             result.channels.append((channel.name, channel.present, len(compare.clause_ids(channel, document))))
             result.problems += compare.compare_anchors(fmt, channel, document)
         result.words = len(reading.words or [])
+        result.fidelity, result.not_round_tripping = reading.fidelity, reading.lost
         fidelity = "" if reading.fidelity is None else f"{reading.fidelity:.4f}"
         log.info(
             "check %s %s: %d clause labels, word fidelity %s, %d words not round-tripping; %d problems",
