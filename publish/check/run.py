@@ -43,6 +43,8 @@ FILES: dict[str, str] = {
     "vtt": formats.CAPTIONS.suffix,
     "m4b": formats.M4B.suffix,
 }
+#: The braille edition's files, read back by :func:`compare_braille` (the PEF first: it names the braille table).
+BRAILLE_FILES: dict[str, str] = {"pef": formats.PEF.suffix, "brf": formats.BRF.suffix}
 READERS: dict[str, Callable[[Path], readback.Reading]] = {
     "html": readback.read_html,
     "pdf": readback.read_pdf,
@@ -165,7 +167,8 @@ def check(folders: Sequence[Path], sources: Sequence[Path] = (), jobs: int = JOB
 
 def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
     """Read back every output of ``document`` in ``folder`` and compare it with the source."""
-    log.info("check %s: reading back %d files, comparing with %s", document.name, len(FILES), source)
+    count = len(FILES) + len(BRAILLE_FILES)
+    log.info("check %s: reading back %d files, comparing with %s", document.name, count, source)
     formats: list[FormatResult] = []
     readings: dict[str, readback.Reading] = {}
     for fmt, suffix in FILES.items():
@@ -213,7 +216,7 @@ def compare_braille(folder: Path, document: Document, data: Mapping[str, Any]) -
     recorded = {c["eid"]: c["braille"] for c in data.get("clauses", []) if isinstance(c.get("braille"), dict)}
     results: list[FormatResult] = []
     table = ""
-    for fmt, suffix in (("pef", formats.PEF.suffix), ("brf", formats.BRF.suffix)):
+    for fmt, suffix in BRAILLE_FILES.items():
         path = folder / f"{document.name}{suffix}"
         result = FormatResult(fmt, path, path.is_file())
         if fmt == "brf" and facts.get("no_brf") and not result.found:
