@@ -3,9 +3,10 @@
 liblouis is the braille translator the field trusts (NVDA, BRLTTY and DAISY Pipeline use it). Its binding,
 Debian's ``python3-louis``, is a ctypes wrapper of ``liblouis.so`` that installs into the system's
 ``dist-packages``, which the project's plain venv does not see; it is loaded here by its path
-(:data:`BINDING`), so the build calls the library in the process: one call per text, no subprocess, and none
-of ``lou_translate``'s reading of backslash escapes in its input. The check translates back with the ``lou_translate`` program instead
-(:mod:`publish.check.braille`), a second way into the library that shares no code with this one.
+(:data:`BINDING`), so the build calls the library in the process: one call per text, no subprocess, and
+none of ``lou_translate``'s reading of backslash escapes in its input. The check translates back with the
+``lou_translate`` program instead (:mod:`publish.check.braille`), a second way into the library that shares no
+code with this one.
 
 The translation is always to Unicode braille (``unicode.dis``): one character per cell, U+2800 the blank cell.
 The BRF's ASCII braille comes from liblouis's own North American Braille ASCII display table
