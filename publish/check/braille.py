@@ -1,20 +1,24 @@
-"""Read the braille edition back: the BRF and the PEF as files of pages, their words through liblouis's
-back-translation, each clause's label where ``anchors.json`` says, and the contents' page numbers.
+"""Read the braille edition back: the BRF and the PEF as files of pages, each clause's label where ``anchors.json``
+says, its cells against liblouis's translation of its text, its words through liblouis's back-translation, and the
+contents' page numbers.
 
 Independent of the writer (:mod:`publish.writers` is not imported): the BRF is split at its form feeds and line
 ends, the PEF parsed with lxml and validated by jing against the PEF 2008-1 RELAX NG schema shipped beside this
-module (``pef/``, with its provenance); every line is back-translated by the ``lou_translate -b`` program with the
-table the PEF's metadata names (for the BRF through liblouis's ``en-us-brf.dis``, for the PEF ``unicode.dis``).
+module (``pef/``, with its provenance); the ``lou_translate`` program translates the source's text again and
+back-translates every line (``-b``), with the table the PEF's metadata names.
 
 What is held up against the source (:func:`compare`):
 
 * the page: at most 25 lines of at most 40 cells, a BRF of the 64 characters of Braille ASCII (and CR LF, form
   feeds between pages), a PEF of Unicode braille rows, its volume saying 40 × 25;
-* each clause's label starts a line, at its list level's indent, in document order, on the braille page and line
-  the manifest records (and in the PEF on the row that carries the clause's anchor);
+* each clause's label (its cells, from ``lou_translate``'s translation of the clause) starts a line, at its list
+  level's indent, in document order, on the braille page and line the manifest records (and in the PEF on the row
+  that carries the clause's anchor); the page numbers are read from the cells of each page's last line;
+* each clause's lines, joined, are exactly ``lou_translate``'s translation of its text;
 * the words: each clause's lines back-translated give its words in order; the share of the source's words that
-  come back is the word fidelity, and a clause that loses more than :data:`MAX_LOSS` of its words is a finding
-  (grade 2 back-translation is not exact: the words that do not come back are listed, not failed);
+  come back is the word fidelity, and where the language pack says its table round-trips
+  (``braille_round_trip``), a clause that loses more than :data:`MAX_LOSS` of its words is a finding (grade 2
+  back-translation is not exact: the words that do not come back are listed);
 * each contents entry's page number is the body page its heading is on.
 """
 
