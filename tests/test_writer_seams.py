@@ -18,6 +18,7 @@ FAMILIES = [
     {"audio", "audioparts", "loudness"},
     {"m4b"},
     {"akn"},
+    {"braille", "brailleparts", "louis"},
 ]
 #: What every writer may share: options and words (shared), the text's HTML elements (textparts).
 SHARED = {"shared", "textparts"}
