@@ -23,6 +23,10 @@ PUBLISH := $(BIN)/publish
 # Debian packages the build needs: Pango for WeasyPrint (PDF editions). No font package: the print themes ship their
 # fonts (themes/fonts/) and WeasyPrint uses no other.
 DEBIAN_RUNTIME := lib:pango-1.0=libpango-1.0-0 lib:pangoft2-1.0=libpangoft2-1.0-0
+# liblouis for the braille edition: its tables, its Python binding (loaded by path: publish/writers/louis.py) and
+# lou_translate, which the check back-translates with.
+DEBIAN_RUNTIME += lou_translate:liblouis-bin file:/usr/share/liblouis/tables/en-ueb-g2.ctb=liblouis-data \
+	file:/usr/lib/python3/dist-packages/louis/__init__.py=python3-louis
 
 # What every output is made of besides its source and theme: the build code (publish/check/ only reads outputs
 # back and is not imported by a build), the pronunciation lexicons, and the installed dependencies (the stamp).
@@ -42,10 +46,12 @@ pdf_files   = $(OUT)/$(1)/$(1).pdf $(OUT)/$(1)/$(1)-large-print.pdf
 audio_files = $(OUT)/$(1)/$(1).mp3 $(OUT)/$(1)/$(1).vtt
 epub_files  = $(OUT)/$(1)/$(1).epub
 m4b_files   = $(OUT)/$(1)/$(1).m4b
-FORMATS := html pdf audio epub m4b
+akn_files   = $(OUT)/$(1)/$(1).akn.xml
+braille_files = $(OUT)/$(1)/$(1).brf $(OUT)/$(1)/$(1).pef
+FORMATS := html pdf audio epub m4b akn braille
 $(foreach f,$(FORMATS),$(eval $(f)_outputs := $(foreach d,$(DOCS),$(call $(f)_files,$(d)))))
 
-.PHONY: all build html pdf epub audio m4b test test-fast lint bench check-python setup setup-test clean distclean \
+.PHONY: all build html pdf epub audio m4b akn braille test test-fast lint bench check-python setup setup-test clean distclean \
 	.debian-test-packages
 
 all: build
@@ -58,6 +64,8 @@ pdf: $(pdf_outputs)
 audio: $(audio_outputs)
 epub: $(epub_outputs)
 m4b: $(m4b_outputs)
+akn: $(akn_outputs)
+braille: $(braille_outputs)
 
 # One `publish build --to FORMAT` per document and writer, writing only that writer's files (one per PDF edition, so
 # the two are laid out at once): pattern rules, as the audio writer makes its two files at once (and, unlike `&:`
@@ -81,6 +89,14 @@ $(OUT)/%.epub: $(SOURCE_OF) $(THEME_epub) $(CODE) $(OUT)/%.pdf $(OUT)/%.mp3 $(OU
 # The audiobook is the audio edition's narration again, as AAC in MP4 with chapter atoms.
 $(OUT)/%.m4b: $(SOURCE_OF) $(CODE) $(OUT)/%.mp3 $(OUT)/%.vtt
 	$(PUBLISH) build --to m4b -o $(OUT) $<
+
+# The Akoma Ntoso edition: the text as OASIS legal XML, written from the model alone (no theme).
+$(OUT)/%.akn.xml: $(SOURCE_OF) $(CODE)
+	$(PUBLISH) build --to akn -o $(OUT) $<
+
+# The braille edition: the BRF and the PEF of the same pages, made at once (liblouis, publish/writers/braille.py).
+$(OUT)/%.brf $(OUT)/%.pef: $(SOURCE_OF) $(CODE)
+	$(PUBLISH) build --to braille -o $(OUT) $<
 
 # pytest runs as `python -m pytest`, so the tests import this checkout's package even from a .venv another checkout
 # installed (a git worktree's). The suite runs `publish check` on the seed (tests/test_check_command.py); `make check`
@@ -137,10 +153,10 @@ node_modules/.installed: package.json package-lock.json
 
 # Headless Chromium (axe-core, the accessibility tree), Java (the Nu Html Checker, veraPDF), poppler (pdftotext),
 # ffmpeg (ffprobe's chapters and decoding in the audio checks), mediainfo (the audiobook's chapters as players read them),
-# calibre (ebook-convert and ebook-meta: the EPUB as a third reader sees it).
+# calibre (ebook-convert and ebook-meta: the EPUB as a third reader sees it), jing (the PEF against its RELAX NG schema).
 .debian-test-packages:
 	@scripts/debian-packages chromium:chromium java:default-jre-headless pdftotext:poppler-utils ffprobe:ffmpeg mediainfo:mediainfo \
-		ebook-convert:calibre
+		ebook-convert:calibre jing:jing
 
 clean:
 	rm -rf $(OUT)

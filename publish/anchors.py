@@ -53,6 +53,13 @@ LISTEN_WORDS = "listen-words"
 PAGES = "pages"
 ABOUT = "about"
 
+#: The ids of the Akoma Ntoso edition's metadata references (``TLCOrganization``, ``TLCConcept``): the Parliament as the
+#: author, publish as the markup's source, the enacting formula's concept. Ids of the XML only, no clause's anchor.
+AKN_AUTHOR = "ep"
+AKN_SOURCE = "publish"
+AKN_FORMULA = "enactingFormula"
+AKN_REFERENCES = frozenset({AKN_AUTHOR, AKN_SOURCE, AKN_FORMULA})
+
 #: What any anchor may look like, overrides included.
 EID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
@@ -80,9 +87,13 @@ def heading_eid(eid: str) -> str:
     return f"{eid}-heading"
 
 
+#: The Akoma Ntoso element of a footnote, whose name its anchor is made of (the AKN edition writes it).
+FOOTNOTE_ELEMENT = "authorialNote"
+
+
 def footnote_eid(number: int) -> str:
     """The anchor of footnote ``number``."""
-    return f"authorialNote_{number}"
+    return f"{FOOTNOTE_ELEMENT}_{number}"
 
 
 def footnote_ref_eid(number: int, call: int = 1) -> str:
@@ -107,7 +118,7 @@ def page_eid(number: int) -> str:
 NON_CLAUSE = re.compile(
     "|".join(
         [
-            *(re.escape(name) for name in sorted({*CONTAINERS, FORMULA, NOTES, MAIN, TOC, LANDMARKS})),
+            *(re.escape(name) for name in sorted({*CONTAINERS, FORMULA, NOTES, MAIN, TOC, LANDMARKS, *AKN_REFERENCES})),
             r"hcontainer_\d+",
             r"[A-Za-z0-9_-]+-heading",
             r"authorialNote_\d+(?:__ref(?:_\d+)?)?",

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from publish import importer, reader
+from publish import akn_import, importer, reader
 from publish.build import build
 from publish.errors import PublishError, SourceError
 from publish.outputs import write_atomic
@@ -19,6 +19,10 @@ from publish.writers.shared import Options
 
 #: The writers' defaults, which the options below show and keep.
 DEFAULT = Options()
+#: What ``publish import`` reads: plain text, or Akoma Ntoso 3.0 XML (:mod:`publish.akn_import`).
+IMPORT_FORMATS = ("text", "akn")
+#: The import options that only plain text needs (an AKN document says all of it in its markup).
+TEXT_ONLY = ("lenient", "language", "reference", "procedure", "doc_type", "title", "date")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -49,8 +53,13 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     b.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
-    i = commands.add_parser("import", help="turn the plain text of a resolution into a structured source")
-    i.add_argument("text", type=Path, metavar="TEXT_FILE", help="the resolution's text (UTF-8)")
+    i = commands.add_parser("import", help="turn the text of a resolution (plain text or AKN) into a structured source")
+    i.add_argument("text", type=Path, metavar="FILE", help="the resolution's text (UTF-8), or its Akoma Ntoso XML")
+    i.add_argument(
+        "--from", dest="source_format", choices=IMPORT_FORMATS, default=IMPORT_FORMATS[0],
+        help="what FILE is: plain text as copied from the Parliament's PDF or page, or an Akoma Ntoso 3.0 document"
+        " (default: text)",
+    )  # fmt: skip
     i.add_argument("-o", "--output", type=Path, help="write the source here (default: standard output)")
     i.add_argument("--lenient", action="store_true", help="keep lines that cannot be placed, with a warning")
     i.add_argument(
@@ -88,6 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 editions=tuple(args.edition or ()),
             )  # fmt: skip
             build(args.sources, args.out, args.to or (), options)
+        elif args.command == "import" and args.source_format == "akn":
+            given_options = [f"--{name.replace('_', '-')}" for name in TEXT_ONLY if getattr(args, name)]
+            if given_options:
+                print(f"publish: {', '.join(given_options)}: only for --from text", file=sys.stderr)
+                return 2
+            _write_source(args.output, akn_import.import_akn(args.text), 0)
         elif args.command == "import":
             given = importer.Given(args.reference, args.procedure, args.doc_type, args.title, args.date)
             _import(args.text, args.output, args.lenient, args.language, given)
@@ -118,11 +133,16 @@ def _import(text: Path, output: Path | None, lenient: bool, language: str | None
     imported = importer.import_file(text, lenient=lenient, language=language, given=given)
     for notice in imported.warnings:
         print(f"{text}:{notice.line}: warning: {notice.message}", file=sys.stderr)
+    _write_source(output, imported.source, len(imported.warnings))
+
+
+def _write_source(output: Path | None, source: str, warnings: int) -> None:
+    """Write an imported source to ``output`` (atomically), or to standard output without one."""
     if output is None:
-        sys.stdout.write(imported.source)
+        sys.stdout.write(source)
     else:
-        write_atomic(output, imported.source.encode("utf-8"))
-        print(f"{output}: {len(imported.warnings)} warnings", file=sys.stderr)
+        write_atomic(output, source.encode("utf-8"))
+        print(f"{output}: {warnings} warnings", file=sys.stderr)
 
 
 def _check(folders: Sequence[Path], sources: Sequence[Path]) -> int:

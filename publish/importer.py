@@ -710,12 +710,12 @@ class _Importer:
                 headings = s.headings.get(heading.lower(), [])
                 for index, clause in enumerate(clauses):
                     for _, sub in (h for h in headings if h[0] == index):
-                        out += [f"{'#' * (sub.level + 2)} {_escape(sub.text)}", ""]
+                        out += [f"{'#' * (sub.level + 2)} {escape_markdown(sub.text)}", ""]
                     out += self._clause_lines(clause, 0)
         used = self._used_notes()
         for key in self.notes:
             if key in used:
-                out += [_wrap(f"[^{key}]: {_escape(' '.join(self.notes[key]))}", "    "), ""]
+                out += [_wrap(f"[^{key}]: {escape_markdown(' '.join(self.notes[key]))}", "    "), ""]
             else:
                 self.warn(self.note_lines[key], f"footnote {key} is never called in the text; dropped")
         return "\n".join(out).rstrip("\n") + "\n"
@@ -743,7 +743,7 @@ class _Importer:
         return "".join(out)
 
     def _linked(self, text: str) -> str:
-        return crossrefs.link(_escape(text), crossrefs.pattern(self.pack), self._targets())
+        return crossrefs.link(escape_markdown(text), crossrefs.pattern(self.pack), self._targets())
 
     def _targets(self) -> dict[tuple[str, str], str]:
         """The clauses a reference may name: (kind, label as written) → anchor, for citations, recitals, paragraphs."""
@@ -798,7 +798,7 @@ def _describe(clause: _Clause) -> str:
     return f"{names[clause.style]} {clause.label}".rstrip() if clause.label else names[clause.style]
 
 
-def _escape(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Escape what CommonMark would read as markup; the words stay as they are."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 

@@ -23,7 +23,7 @@ LANGUAGES_DIR = Path(__file__).resolve().parent / "languages"
 FALLBACK = "en"
 
 #: What every pack holds: top-level keys, and the keys of its mappings.
-SCALARS = ("code", "name", "dir", "voice", "iso639_2", "formula", "motto")
+SCALARS = ("code", "name", "dir", "voice", "iso639_2", "formula", "motto", "braille_table")
 #: Lists every pack has; those in ``MAY_BE_EMPTY`` may be empty (a language whose recitals have no opener).
 LISTS = (
     "sources", "formulas", "citation_openers", "recital_openers", "title_openers", "title_dates", "dates", "months",
@@ -37,7 +37,8 @@ CLAUSES = ("citation", "recital", "paragraph", "point", "indent")
 WORDS = (
     "skip", "contents", "all_clauses", "back", "notes", "note", "back_to_call", "about", "formats", "languages",
     "procedure", "landmarks", "pages", "page_of", "page", "edition_pdf", "edition_pdf_large", "edition_epub",
-    "edition_audio", "edition_m4b", "listen", "listen_from", "download_audio", "listen_buttons",
+    "edition_audio", "edition_m4b", "edition_akn", "edition_braille", "edition_pef", "braille_notice", "listen",
+    "listen_from", "download_audio", "listen_buttons",
 )  # fmt: skip
 #: The kinds of document a type line may name (``type_lines``), as the importer records them.
 DOCUMENT_KINDS = ("motion", "joint_motion", "report", "text_adopted")
@@ -71,6 +72,8 @@ class Pack:
     dir: str
     voice: str
     iso639_2: str
+    #: The liblouis table the braille edition is translated with ("en-ueb-g2.ctb").
+    braille_table: str
     #: The formula as the editions print it ("The European Parliament,"); ``formulas`` are other wordings the importer
     #: also recognises (the Swedish decision's "Europaparlamentet fattar detta beslut").
     formula: str
@@ -104,6 +107,9 @@ class Pack:
     #: that make it another text's ("of", "thereof"); optional: a pack without them links no references.
     references: dict[str, tuple[str, ...]] = field(default_factory=dict)
     references_elsewhere: tuple[str, ...] = ()
+    #: Whether liblouis back-translates the table's braille of real texts closely enough (under 2 % of a clause's
+    #: words lost) for ``publish check`` to hold each clause to its words; optional, measured (README, Braille).
+    braille_round_trip: bool = False
     fallback: bool = False
 
     @property
@@ -213,6 +219,7 @@ def _read(path: Path, fallback: bool = False) -> Pack:
         dir=data["dir"],
         voice=data["voice"],
         iso639_2=data["iso639_2"],
+        braille_table=data["braille_table"],
         formula=data["formula"],
         formulas=tuple(data["formulas"]),
         sources=tuple(data["sources"]),
@@ -233,5 +240,6 @@ def _read(path: Path, fallback: bool = False) -> Pack:
         summary=dict(data["summary"]),
         references={kind: tuple(templates) for kind, templates in (data.get("references") or {}).items()},
         references_elsewhere=tuple(data.get("references_elsewhere") or ()),
+        braille_round_trip=data.get("braille_round_trip") is True,
         fallback=fallback,
     )

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from publish import reader
 from publish.build import build
@@ -135,3 +136,34 @@ def seed_words() -> list[str]:
             line_words = line_words[1:]
         words += line_words
     return words
+
+
+def mutated(lines: list[str], markup: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Inputs made from real ones by deleting, duplicating, swapping lines and inserting ``markup`` or text (the
+    fuzz tests of the reader, the importer and the AKN import)."""
+    edits = st.lists(
+        st.tuples(
+            st.sampled_from(["delete", "duplicate", "swap", "insert"]),
+            st.integers(min_value=0, max_value=len(lines) - 1),
+            st.one_of(markup, st.text(max_size=12)),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+
+    def apply(ops: list[tuple[str, int, str]]) -> str:
+        out = list(lines)
+        for op, index, text in ops:
+            index %= len(out)
+            if op == "delete" and len(out) > 1:
+                del out[index]
+            elif op == "duplicate":
+                out.insert(index, out[index])
+            elif op == "swap" and index + 1 < len(out):
+                out[index], out[index + 1] = out[index + 1], out[index]
+            elif op == "insert":
+                cut = len(out[index]) // 2
+                out[index] = out[index][:cut] + text + out[index][cut:]
+        return "".join(out)
+
+    return edits.map(apply)

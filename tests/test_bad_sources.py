@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_SOURCE, SEED_TEXT, SMALL
+from conftest import ROOT, SEED_SOURCE, SEED_TEXT, SMALL, mutated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,36 +123,6 @@ MARKUP = st.sampled_from(
 )  # fmt: skip
 
 
-def mutated(lines: list[str]):
-    """Sources made from real ones by deleting, duplicating, swapping lines and inserting markup or text."""
-    edits = st.lists(
-        st.tuples(
-            st.sampled_from(["delete", "duplicate", "swap", "insert"]),
-            st.integers(min_value=0, max_value=len(lines) - 1),
-            st.one_of(MARKUP, st.text(max_size=12)),
-        ),
-        min_size=1,
-        max_size=6,
-    )
-
-    def apply(ops: list[tuple[str, int, str]]) -> str:
-        out = list(lines)
-        for op, index, text in ops:
-            index %= len(out)
-            if op == "delete" and len(out) > 1:
-                del out[index]
-            elif op == "duplicate":
-                out.insert(index, out[index])
-            elif op == "swap" and index + 1 < len(out):
-                out[index], out[index + 1] = out[index + 1], out[index]
-            elif op == "insert":
-                cut = len(out[index]) // 2
-                out[index] = out[index][:cut] + text + out[index][cut:]
-        return "".join(out)
-
-    return edits.map(apply)
-
-
 def _either_document_or_source_error(read) -> None:
     try:
         result = read()
@@ -163,7 +133,7 @@ def _either_document_or_source_error(read) -> None:
 
 
 @FUZZ
-@given(mutated(SMALL_LINES))
+@given(mutated(SMALL_LINES, MARKUP))
 def test_reader_on_mutated_sources_builds_or_reports_a_source_error(text):
     _either_document_or_source_error(lambda: reader.parse(text, Path("fuzz.md")))
 
@@ -175,7 +145,7 @@ def test_reader_on_random_text_reports_a_source_error(text):
 
 
 @FUZZ
-@given(mutated(SEED_LINES))
+@given(mutated(SEED_LINES, MARKUP))
 def test_importer_on_mutated_texts_imports_or_reports_a_source_error(text):
     def run() -> Document | importer.Imported:
         imported = importer.import_text(text, Path("fuzz.txt"))

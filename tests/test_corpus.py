@@ -104,4 +104,4 @@ def test_every_text_builds_in_every_format_and_passes_publish_check(corpus_build
     outcomes = run.check(folders, sources)
     assert {outcome.folder.name: outcome.problems for outcome in outcomes} == {name: [] for name in NAMES}
     for outcome in outcomes:
-        assert {f.format for f in outcome.formats if f.found} == set(run.FILES)
+        assert {f.format for f in outcome.formats if f.found} == set(run.FILES) | set(run.BRAILLE_FILES)

@@ -29,7 +29,7 @@ for _file in formats.FILES:
     FILES[_file.writer] = (*FILES.get(_file.writer, ()), _file.suffix)
 FORMATS = tuple(FILES)
 #: The editions every full build records in anchors.json.
-EDITIONS = {"html", "pdf", "pdf-large", "audio", "epub", "m4b"}
+EDITIONS = {"html", "pdf", "pdf-large", "audio", "epub", "m4b", "akn", "braille"}
 RECIPE = re.compile(r"publish build --to (\w+)(?: --edition [\w-]+)? -o build sources/(\S+)\.md")
 EDITION_RECIPE = re.compile(r"publish build --to pdf --edition ([\w-]+) -o build sources/(\S+)\.md")
 #: ``tree`` is every format of two documents built by make.

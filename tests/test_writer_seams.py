@@ -17,6 +17,8 @@ FAMILIES = [
     {"epub", "epubparts", "epuboverlay", "epubfacts"},
     {"audio", "audioparts", "loudness"},
     {"m4b"},
+    {"akn"},
+    {"braille", "brailleparts", "louis"},
 ]
 #: What every writer may share: options and words (shared), the text's HTML elements (textparts).
 SHARED = {"shared", "textparts"}

@@ -156,6 +156,7 @@ def compare_manifest(data: Mapping[str, Any], document: Document, readings: Mapp
     checks = (
         ("html", "href", "link"),
         ("epub", "href", "link"),
+        ("akn", "href", "link"),
         ("pdf", "page", "page"),
         ("pdf-large", "page", "page"),
     )

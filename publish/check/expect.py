@@ -117,7 +117,8 @@ def expected_words(document: Document, fmt: str) -> list[Word]:
       document-type line and the words only a screen reader hears are left out of the reading);
     * ``pdf``, ``pdf-large``: the same with the document-type line, the contents (:func:`contents_words`), the section
       headings and the notes' heading: everything ``pdftotext`` extracts outside the running heads;
-    * ``vtt``: every caption, as :func:`spoken_units` says.
+    * ``vtt``: every caption, as :func:`spoken_units` says;
+    * ``akn``: as :func:`akn_words` says.
     """
     meta = document.metadata
     out: list[Word] = []
@@ -129,6 +130,8 @@ def expected_words(document: Document, fmt: str) -> list[Word]:
         for unit, _, caption in spoken_units(document):
             add(unit, caption)
         return out
+    if fmt == "akn":
+        return akn_words(document)
     printed = fmt.startswith("pdf")
     add("preface", (f"{meta.doc_type} · {meta.issued_by} " if printed else "") + meta.reference)
     add("preface", f"{meta.title} ({meta.procedure})" if meta.procedure else meta.title)
@@ -147,4 +150,29 @@ def expected_words(document: Document, fmt: str) -> list[Word]:
         add("notes", fixed_words(document)["notes"])
     for note in document.footnotes:
         add(note.eid, f"{note.number}. {plain_text(note.content)}")
+    return out
+
+
+def akn_words(document: Document) -> list[Word]:
+    """The words of the Akoma Ntoso edition, in order: the preface (reference, title, procedure, type, who issues
+    it, date), the formula, each subheading, each clause's label (none for a citation or an indent) and text, the
+    footnote calls left out (a note stands where it is called, outside the text); then each note, its number (the
+    marker) and its text."""
+    meta = document.metadata
+    out: list[Word] = []
+
+    def add(unit: str, text: str) -> None:
+        out.extend(Word(word, unit) for word in text.split())
+
+    for fact in (meta.reference, meta.title, meta.procedure, meta.doc_type, meta.issued_by, meta.date or ""):
+        add("preface", fact)
+    add("formula", document.formula)
+    for section in document.sections:
+        for subheading, clauses in section.groups():
+            if subheading is not None:
+                add(subheading.eid, plain_text(subheading.content))
+            for clause in (clause for top in clauses for clause in top.walk()):
+                add(clause.eid, f"{clause.label} {plain_text(clause.content, note_calls=False)}")
+    for note in document.footnotes:
+        add(note.eid, f"{note.number} {plain_text(note.content)}")
     return out

@@ -32,6 +32,9 @@ FORMAT_NAMES: dict[str, str] = {
     "epub": "EPUB 3",
     "mp3": "Audio (MP3)",
     "vtt": "Captions (WebVTT)",
+    "akn": "Akoma Ntoso (XML)",
+    "brf": "Braille (BRF)",
+    "pef": "Braille (PEF)",
     "anchors.json": "Manifest (anchors.json)",
 }
 
@@ -103,6 +106,11 @@ def _format_json(result: FormatResult) -> dict[str, Any]:
         "found": result.found,
         "anchors": [{"channel": c, "present": present, "clauses": n} for c, present, n in result.channels],
         "words": result.words,
+        **(
+            {"word_fidelity": result.fidelity, "words_not_round_tripping": result.not_round_tripping}
+            if result.fidelity is not None
+            else {}
+        ),
         "problems": [str(p) for p in result.problems],
     }
 
@@ -248,7 +256,8 @@ def _format_row(tbody: html.HtmlElement, result: FormatResult | None, outcome: O
         if listing is not None:
             _sub(listing, "li").text = f"{name}: {count}" if present else f"{name}: not present"
     _sub(row, "td").text = "—" if result.words is None else f"{result.words:,}"
-    _result(row, result.ok, [str(p) for p in result.problems])
+    fidelity = [] if result.fidelity is None else [f"word fidelity of the back-translation {result.fidelity:.4f}"]
+    _result(row, result.ok, fidelity + [str(p) for p in result.problems])
 
 
 def _tool_row(tbody: html.HtmlElement, tool: ToolResult) -> None:

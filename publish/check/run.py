@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from lxml import html
 
-from publish import formats, manifest, reader
-from publish.check import compare, expect, readback
+from publish import formats, languages, manifest, reader
+from publish.check import akn, braille, compare, expect, readback
 from publish.check.findings import Finding, difference
 from publish.check.validators import JOBS, ToolResult, validate
 from publish.errors import PublishError
@@ -41,7 +42,10 @@ FILES: dict[str, str] = {
     "mp3": formats.AUDIO.suffix,
     "vtt": formats.CAPTIONS.suffix,
     "m4b": formats.M4B.suffix,
+    "akn": formats.AKN.suffix,
 }
+#: The braille edition's files, read back by :func:`compare_braille` (the PEF first: it names the braille table).
+BRAILLE_FILES: dict[str, str] = {"pef": formats.PEF.suffix, "brf": formats.BRF.suffix}
 READERS: dict[str, Callable[[Path], readback.Reading]] = {
     "html": readback.read_html,
     "pdf": readback.read_pdf,
@@ -50,6 +54,7 @@ READERS: dict[str, Callable[[Path], readback.Reading]] = {
     "mp3": readback.read_mp3,
     "vtt": readback.read_vtt,
     "m4b": readback.read_m4b,
+    "akn": akn.read_akn,
 }
 
 
@@ -64,6 +69,9 @@ class FormatResult:
     """(channel, present in the file, clause anchors found) per anchor channel."""
     words: int | None = None
     problems: list[Finding] = field(default_factory=list)
+    #: Of a braille file: the share of the source's words its back-translation gives back, and those it does not.
+    fidelity: float | None = None
+    not_round_tripping: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -152,7 +160,9 @@ def check(folders: Sequence[Path], sources: Sequence[Path] = (), jobs: int = JOB
         for o in outcomes
         if (o.folder, "m4b") in found and (o.folder, "mp3") in found
     ]
-    results = validate(files("html"), files("pdf") + files("pdf-large"), files("epub"), sound, jobs, books)
+    results = validate(
+        files("html"), files("pdf") + files("pdf-large"), files("epub"), sound, jobs, books, files("akn")
+    )
     for outcome in outcomes:
         mine = {f.path for f in outcome.formats}
         outcome.validators = [result for result in results if result.path in mine]
@@ -161,7 +171,8 @@ def check(folders: Sequence[Path], sources: Sequence[Path] = (), jobs: int = JOB
 
 def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
     """Read back every output of ``document`` in ``folder`` and compare it with the source."""
-    log.info("check %s: reading back %d files, comparing with %s", document.name, len(FILES), source)
+    count = len(FILES) + len(BRAILLE_FILES)
+    log.info("check %s: reading back %d files, comparing with %s", document.name, count, source)
     formats: list[FormatResult] = []
     readings: dict[str, readback.Reading] = {}
     for fmt, suffix in FILES.items():
@@ -193,11 +204,52 @@ def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
         data, broken = {}, f"cannot be read: {type(exc).__name__}: {exc}"
     else:
         broken = "not built"
+    formats += compare_braille(folder, document, data)
     recorded = compare.compare_manifest(data, document, readings) if data else []
     if not data:
         recorded.append(difference("anchors.json", "file", manifest.NAME, broken))
     recorded += compare_versions(folder, source, document)
     return Outcome(folder, source, document, formats, recorded, _rows(document, readings))
+
+
+def compare_braille(folder: Path, document: Document, data: Mapping[str, Any]) -> list[FormatResult]:
+    """Read back the braille edition's PEF, then its BRF (with the table the PEF names; a document whose table
+    makes eight-dot cells has no BRF, as its manifest says) and compare each with the source
+    (:mod:`publish.check.braille`)."""
+    facts = data.get("editions", {}).get("braille") or {}
+    recorded = {c["eid"]: c["braille"] for c in data.get("clauses", []) if isinstance(c.get("braille"), dict)}
+    results: list[FormatResult] = []
+    table = ""
+    for fmt, suffix in BRAILLE_FILES.items():
+        path = folder / f"{document.name}{suffix}"
+        result = FormatResult(fmt, path, path.is_file())
+        if fmt == "brf" and facts.get("no_brf") and not result.found:
+            continue
+        results.append(result)
+        if not result.found:
+            result.problems.append(difference(fmt, "file", path.name, "not built"))
+            continue
+        try:
+            reading = (
+                braille.read_pef(path) if fmt == "pef" else braille.read_brf(path, table or facts.get("table", ""))
+            )
+            table = table or reading.table
+            round_trip = languages.load(document.metadata.language).braille_round_trip
+            result.problems += braille.compare(reading, document, recorded, round_trip)
+        except Exception as exc:  # a broken file is a finding, whatever the parser raises
+            result.problems.append(difference(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}"))
+            continue
+        for channel in reading.channels:
+            result.channels.append((channel.name, channel.present, len(compare.clause_ids(channel, document))))
+            result.problems += compare.compare_anchors(fmt, channel, document)
+        result.words = len(reading.words or [])
+        result.fidelity, result.not_round_tripping = reading.fidelity, reading.lost
+        fidelity = "" if reading.fidelity is None else f"{reading.fidelity:.4f}"
+        log.info(
+            "check %s %s: %d clause labels, word fidelity %s, %d words not round-tripping; %d problems",
+            document.name, fmt, len(reading.places), fidelity, len(reading.lost), len(result.problems),
+        )  # fmt: skip
+    return results
 
 
 def compare_versions(folder: Path, source: Path, document: Document) -> list[Finding]:

@@ -196,3 +196,12 @@ def pdftotext() -> str:
     if found is None:
         raise ToolMissing("pdftotext not found: apt-get install poppler-utils")
     return found
+
+
+def braille_tool(name: str) -> str:
+    """liblouis's ``lou_translate`` or ``jing`` (the PEF's RELAX NG validator) on PATH."""
+    found = shutil.which(name)
+    if found is None:
+        package = "jing" if name == "jing" else "liblouis-bin liblouis-data"
+        raise ToolMissing(f"{name} not found: apt-get install {package} (`make setup-test` does)")
+    return found

@@ -1,7 +1,8 @@
 """Run every validator of :mod:`publish.check` over a batch of files, each tool once, the tool groups side by side.
 
 One Chromium for axe-core (light and dark), one Nu Html Checker JVM, one veraPDF JVM and one outloud process with
-the PDF structure checks, one EPUBCheck JVM with Ace per EPUB and the package checks, the audio gate per MP3. Each
+the PDF structure checks, one EPUBCheck JVM with Ace per EPUB and the package checks, the audio gate per MP3, the
+OASIS Akoma Ntoso 3.0 schema (lxml) on every AKN file. Each
 group runs in a thread of its own (they wait on their own processes). A tool that is missing or fails gives every
 file it should have checked a result with the error: a failure too, never a skipped check.
 """
@@ -21,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from publish import formats
-from publish.check import audio, epub, html, pdf, tools
+from publish.check import akn, audio, epub, html, pdf, tools
 from publish.check.browser import Browser
 from publish.check.expect import spoken_units
 from publish.model import Document
@@ -62,11 +63,12 @@ def validate(
     sound: Sequence[tuple[Path, Path, Document]],
     jobs: int = JOBS,
     books: Sequence[tuple[Path, Path, Document]] = (),
+    akns: Sequence[Path] = (),
 ) -> list[ToolResult]:
     """Every validator over every file of the batch, each tool once; the tool groups side by side.
 
     ``sound`` holds (MP3, WebVTT, document) per audio edition: the audio gate needs the units the source says;
-    ``books`` (M4B, MP3, document) per audiobook, held to its MP3 and to the units.
+    ``books`` (M4B, MP3, document) per audiobook, held to its MP3 and to the units; ``akns`` the Akoma Ntoso files.
     """
     groups: list[Callable[[], list[ToolResult]]] = [
         partial(axe_results, pages),
@@ -75,6 +77,7 @@ def validate(
         partial(epub_results, epubs),
         partial(audio_results, sound),
         partial(m4b_results, books),
+        partial(akn_results, akns),
     ]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(group) for group in groups]
@@ -245,6 +248,23 @@ def m4b_results(books: Sequence[tuple[Path, Path, Document]]) -> list[ToolResult
         mine = [str(f) for f in findings]
         results.append(ToolResult("ffprobe (audiobook chapters)", version, "m4b", m4b, {"findings": len(mine)}, mine))
         log.info("audiobook gate %s: %d findings", m4b.name, len(findings))
+    return results
+
+
+def akn_results(paths: Sequence[Path]) -> list[ToolResult]:
+    """The OASIS Akoma Ntoso 3.0 schema on every AKN file (lxml, offline): every schema error fails, with its line."""
+    if not paths:
+        return []
+    try:
+        version = akn.schema_version()
+        akn.schema()
+    except _TOOL_ERRORS + (importlib.metadata.PackageNotFoundError,) as exc:
+        return _failed(akn.TOOL, "akn", paths, exc)
+    results = []
+    for path in paths:
+        errors = akn.validate(path)
+        results.append(ToolResult(akn.TOOL, version, "akn", path, {"errors": len(errors)}, errors))
+        log.info("akn schema %s: %d errors", path.name, len(errors))
     return results
 
 

@@ -17,12 +17,12 @@ from types import ModuleType
 
 from publish.errors import PublishError
 from publish.model import Document
-from publish.writers import audio, epub, html, m4b, pdf
+from publish.writers import akn, audio, braille, epub, html, m4b, pdf
 from publish.writers.shared import Options
 
 Writer = Callable[[Document, Path, Options], list[Path]]
 
-_MODULES: tuple[ModuleType, ...] = (html, pdf, audio, epub, m4b)
+_MODULES: tuple[ModuleType, ...] = (html, pdf, audio, epub, m4b, akn, braille)
 
 #: Every writer by name, in the order a full build runs them.
 WRITERS: dict[str, Writer] = {module.NAME: module.write for module in _MODULES}

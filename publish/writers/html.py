@@ -68,8 +68,28 @@ SUFFIX = formats.HTML.suffix
 #: Links to the other editions, by writer name: (suffix, key of the link text in the language pack, MIME type).
 EDITION_LINKS: dict[str, tuple[str, str, str]] = {
     file.edition: (file.suffix, f"edition_{file.edition.replace('-', '_')}", file.media_type)
-    for file in (formats.PDF, formats.PDF_LARGE, formats.EPUB, formats.AUDIO, formats.M4B)
+    for file in (
+        formats.PDF,
+        formats.PDF_LARGE,
+        formats.EPUB,
+        formats.AUDIO,
+        formats.M4B,
+        formats.AKN,
+        formats.BRF,
+        formats.PEF,
+    )
 }
+
+
+def linked_editions(options: Options) -> list[str]:
+    """The editions the page links, in build order: those built beside it, each followed by the other linked files
+    its writer makes that are no edition of their own (the braille writer's PEF beside its BRF)."""
+    names: list[str] = []
+    for name in options.formats:
+        writer = formats.BY_EDITION[name].writer if name in formats.BY_EDITION else name
+        companions = [f.edition for f in formats.FILES if f.writer == writer and f.edition not in options.formats]
+        names += [n for n in (name, *companions) if n in EDITION_LINKS and n not in names]
+    return names
 
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
@@ -105,10 +125,9 @@ def page(document: Document, options: Options) -> html.HtmlElement:
         content=f"{meta.doc_type} {meta.reference}{_procedure(meta)}, {meta.issued_by}.",
     )
     sub(head, "meta", name="color-scheme", content="light dark")
-    for name in options.formats:
-        if name in EDITION_LINKS:
-            suffix, _, mime = EDITION_LINKS[name]
-            sub(head, "link", rel="alternate", type=mime, href=f"{document.name}{suffix}")
+    for name in linked_editions(options):
+        suffix, _, mime = EDITION_LINKS[name]
+        sub(head, "link", rel="alternate", type=mime, href=f"{document.name}{suffix}")
     for version in document.versions:
         if version.name != document.name:
             sub(head, "link", rel="alternate", hreflang=version.language, href=version_href(version))
@@ -266,7 +285,7 @@ def footer_element(document: Document, options: Options, w: dict[str, str]) -> e
     sub(footer, "h2", id=heading_eid(ABOUT)).text = w["about"]
     procedure = f", {w['procedure'].lower()} {meta.procedure}" if meta.procedure else ""
     sub(footer, "p").text = f"{meta.doc_type} {meta.reference}{procedure}, {meta.issued_by}."
-    editions = [name for name in options.formats if name in EDITION_LINKS]
+    editions = linked_editions(options)
     if editions:
         sub(footer, "h3").text = w["formats"]
         listing = sub(footer, "ul", {"class": "editions"})
