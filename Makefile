@@ -34,8 +34,9 @@ OUT  := build
 DOCS := $(basename $(notdir $(SOURCES)))
 CODE := $(shell find publish -name '*.py' -not -path 'publish/check/*') $(wildcard publish/lexicons/*) $(wildcard publish/languages/*) \
 	$(VENV)/.installed
-# The theme files each format is styled with (audio has none); the PDF's include the fonts the print theme declares.
-THEME_html := themes/default.css
+# The theme files each format is styled with (audio has none); the PDF's include the fonts the print theme declares,
+# the page's its read-along script (inlined, so a change to it rewrites the pages alone).
+THEME_html := themes/default.css publish/writers/readalong.js
 THEME_pdf  := themes/default-print.css $(wildcard themes/fonts/*.ttf)
 THEME_pdf_large := $(THEME_pdf) themes/default-large-print.css
 THEME_epub := themes/default-epub.css

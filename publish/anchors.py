@@ -47,6 +47,9 @@ TOC = "toc"
 LANDMARKS = "landmarks"
 CONTENTS = "contents"
 VERSIONS = "versions"
+#: The HTML page's read-along player (the audio edition, its captions, the words its script shows).
+LISTEN = "listen"
+LISTEN_WORDS = "listen-words"
 PAGES = "pages"
 ABOUT = "about"
 

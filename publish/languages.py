@@ -37,12 +37,13 @@ CLAUSES = ("citation", "recital", "paragraph", "point", "indent")
 WORDS = (
     "skip", "contents", "all_clauses", "back", "notes", "note", "back_to_call", "about", "formats", "languages",
     "procedure", "landmarks", "pages", "page_of", "page", "edition_pdf", "edition_pdf_large", "edition_epub",
-    "edition_audio", "edition_m4b", "edition_akn", "edition_braille", "edition_pef", "braille_notice",
+    "edition_audio", "edition_m4b", "edition_akn", "edition_braille", "edition_pef", "braille_notice", "listen",
+    "listen_from", "download_audio", "listen_buttons",
 )  # fmt: skip
 #: The kinds of document a type line may name (``type_lines``), as the importer records them.
 DOCUMENT_KINDS = ("motion", "joint_motion", "report", "text_adopted")
 #: Placeholders a template must hold.
-TEMPLATES = {"page_of": ("{page}", "{pages}"), "page": ("{page}",)}
+TEMPLATES = {"page_of": ("{page}", "{pages}"), "page": ("{page}",), "listen_from": ("{label}",)}
 DATE_PLACEHOLDERS = ("{day}", "{month}", "{year}")
 #: The EPUB's accessibility summary, sentence by sentence (templates; see en.yaml for the placeholders).
 SUMMARY = (

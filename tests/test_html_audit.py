@@ -86,6 +86,7 @@ def test_accessibility_tree_has_the_landmarks_and_heading_outline(seed_page, bro
     assert _landmarks(tree) == [
         ("banner", ""),
         ("navigation", "Contents"),
+        ("region", "Listen"),
         ("main", ""),
         ("region", "Citations"),
         ("region", "Recitals"),
@@ -100,7 +101,7 @@ def test_accessibility_tree_has_the_landmarks_and_heading_outline(seed_page, bro
         "Xinjiang, including the Xinjiang police files",
     )
     assert [name for level, name in headings if level == "2"] == [
-        "Contents", "The European Parliament,", "Citations", "Recitals", "Paragraphs", "About this edition",
+        "Contents", "Listen", "The European Parliament,", "Citations", "Recitals", "Paragraphs", "About this edition",
     ]  # fmt: skip
 
 

@@ -107,6 +107,7 @@ def test_make_after_no_change_runs_nothing(tree):
     ("changed_file", "rebuilt"),
     [
         ("themes/default.css", {"html"}),
+        ("publish/writers/readalong.js", {"html"}),  # the page's read-along script, inlined
         ("themes/default-print.css", {"pdf", "epub"}),  # the EPUB's page list follows the PDF's pages
         ("themes/default-large-print.css", {"pdf"}),  # the large-print edition alone
         ("themes/fonts/DejaVuSerif.ttf", {"pdf", "epub"}),  # a font the print theme declares

@@ -48,7 +48,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
 
 def test_the_wheel_carries_every_theme_lexicon_and_the_pdf_check(wheel):
     """What the package reads besides its code: the themes and their fonts (as data), the lexicons, veraPDF's PDF/UA
-    check."""
+    check, the HTML page's read-along script."""
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     files = [*(ROOT / "themes").glob("*.css"), *(ROOT / "themes" / "fonts").iterdir()]
@@ -56,7 +56,7 @@ def test_the_wheel_carries_every_theme_lexicon_and_the_pdf_check(wheel):
     assert any(path.suffix == ".ttf" for path in files)
     lexicons = {f"publish/lexicons/{tsv.name}" for tsv in (ROOT / "publish" / "lexicons").glob("*.tsv")}
     assert themes and lexicons
-    assert themes | lexicons | {"publish/check/verapdf/VeraUA.java"} <= names
+    assert themes | lexicons | {"publish/check/verapdf/VeraUA.java", "publish/writers/readalong.js"} <= names
 
 
 @pytest.mark.build

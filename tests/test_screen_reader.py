@@ -57,6 +57,10 @@ SECTION_STARTS = {
     "body": ["region, Paragraphs", "heading, Paragraphs, level 2", "list", "listitem, level 1, position 1, set size 18",
              "Paragraph", "1.", "Calls on the Chinese authorities to promptly respond"],
 }  # fmt: skip
+#: What the plain audio player costs without script (issue 18): its region and heading, and the download link (jsdom
+#: has no media controls to announce; the read-along's buttons, added by script, are counted in test_read_along.py).
+PLAYER = ["region, Listen", "heading, Listen, level 2", "paragraph", "link, Download the audio (MP3)",
+          "end of paragraph", "end of region, Listen"]  # fmt: skip
 #: Reading on from the page start must reach the first clause's text within this many phrases (issue 17: 284).
 FIRST_CLAUSE_WITHIN = 60
 #: Tab stops allowed before the first clause (issue 17: 44, one per contents link).
@@ -135,6 +139,7 @@ def test_the_pages_first_clause_is_heard_after_the_title_block_and_a_short_conte
         "end of list",
         "group", "All clauses", "end of group",  # the clause index, closed
         "end of navigation, Contents",
+        *PLAYER,
         "main",
         "heading, The European Parliament,, level 2",
         *SECTION_STARTS["cits"],
@@ -171,8 +176,9 @@ def test_every_clause_is_announced_with_its_spoken_label_once(heard, edition, se
 
 def test_the_whole_page_costs_half_the_phrases_it_did(heard):
     phrases = heard["html"]["phrases"]
-    assert len(phrases) < 300  # 552 with the contents' 43 links and 40 self-links
-    assert sum(p.startswith("link, ") for p in phrases) == 12  # skip, 3 sections, 3 back links, 5 other formats
+    assert len(phrases) < 300  # 552 with the contents' 43 links and 40 self-links; 276 before the player (issue 18)
+    # skip, 3 sections, the audio's download, 3 back links, 8 other formats
+    assert sum(p.startswith("link, ") for p in phrases) == 16
 
 
 @pytest.mark.parametrize("edition", ["html", "epub"])
@@ -182,7 +188,7 @@ def test_few_tab_stops_come_before_the_first_clause(heard, edition):
     if edition == "html":
         assert [(s["text"], s["href"]) for s in before] == [
             ("Skip to the resolution text", "#main"), ("Citations", "#cits"), ("Recitals", "#recs"),
-            ("Paragraphs", "#body"), ("All clauses", None),
+            ("Paragraphs", "#body"), ("All clauses", None), ("Download the audio (MP3)", "B9-0311-2022.mp3"),
         ]  # fmt: skip
 
 
@@ -190,6 +196,7 @@ def test_heading_navigation_reaches_the_title_the_formula_and_every_section(hear
     assert heard["html"]["headings"] == [
         H1,
         "heading, Contents, level 2",
+        "heading, Listen, level 2",
         "heading, The European Parliament,, level 2",
         "heading, Citations, level 2",
         "heading, Recitals, level 2",
@@ -208,8 +215,8 @@ def test_heading_navigation_in_the_epub_reaches_the_title_and_every_section(hear
 
 def test_landmark_navigation_lists_banner_navigation_main_and_contentinfo(heard):
     assert heard["html"]["landmarks"] == [
-        "banner", "navigation, Contents", "main", "region, Citations", "region, Recitals", "region, Paragraphs",
-        "contentinfo",
+        "banner", "navigation, Contents", "region, Listen", "main", "region, Citations", "region, Recitals",
+        "region, Paragraphs", "contentinfo",
     ]  # fmt: skip
     assert heard["epub"]["landmarks"] == [
         "banner", "main", "region, Citations", "region, Recitals", "region, Paragraphs",

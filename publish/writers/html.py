@@ -10,6 +10,7 @@ page needs no network and no other file.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from publish.anchors import (
     ABOUT,
     CONTENTS,
     FORMULA,
+    LISTEN,
+    LISTEN_WORDS,
     MAIN,
     NOTES,
     PREAMBLE,
@@ -100,7 +103,10 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
 def render(document: Document, options: Options) -> bytes:
     """The page as UTF-8 bytes."""
     root = page(document, options)
-    return html.tostring(root, doctype="<!DOCTYPE html>", encoding="utf-8", method="html", pretty_print=True)
+    text = html.tostring(root, doctype="<!DOCTYPE html>", encoding="utf-8", method="html", pretty_print=True)
+    # libxml2's HTML serializer knows HTML 4's void elements only and closes the player's <track> (a void element in
+    # HTML: "Stray end tag" to the Nu checker); the element is always empty, so its end tag is simply dropped.
+    return text.replace(b"></track>", b">")
 
 
 def page(document: Document, options: Options) -> html.HtmlElement:
@@ -133,6 +139,8 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     if len(document.versions) > 1:
         body.append(versions_element(document, w))
     body.append(contents_element(document, w))
+    if formats.AUDIO.edition in options.formats:
+        body.append(listen_element(document, w))
     main = sub(body, "main", id=MAIN, tabindex="-1")
     preamble = sub(main, "div", id=PREAMBLE)
     # The formula opens the text (citations, recitals and paragraphs all continue its sentence): a heading, so that
@@ -146,6 +154,8 @@ def page(document: Document, options: Options) -> html.HtmlElement:
     body.append(footer_element(document, options, w))
     if len(document.versions) > 1:
         sub(body, "script").text = SAME_CLAUSE_SCRIPT
+    if formats.AUDIO.edition in options.formats:
+        sub(body, "script").text = "\n" + READ_ALONG_SCRIPT.read_text(encoding="utf-8")
     return root
 
 
@@ -156,6 +166,30 @@ document.querySelectorAll("nav.versions a[hreflang]").forEach(function (link) {
   link.addEventListener("click", function () { if (location.hash) { link.hash = location.hash; } });
 });
 """
+
+
+#: The read-along script (highlight the clause being spoken, listen from any clause), inlined after the text.
+READ_ALONG_SCRIPT = Path(__file__).with_name("readalong.js")
+
+
+def listen_element(document: Document, w: dict[str, str]) -> etree._Element:
+    """The audio edition as a plain player: ``<audio controls>``, the captions as its ``<track>``, a download link.
+
+    Without script this is all there is. The read-along script (:data:`READ_ALONG_SCRIPT`) reads the cues' times
+    through the track and adds a "Listen from" button to each clause, named from the words in the data block here.
+    """
+    audio_file = formats.AUDIO.name(document.name)
+    section = el("section", {"id": LISTEN, "class": "listen", "aria-labelledby": heading_eid(LISTEN)})
+    sub(section, "h2", id=heading_eid(LISTEN)).text = w["listen"]
+    audio = sub(section, "audio", controls="", preload="metadata", src=audio_file)
+    track = {"kind": "captions", "src": formats.CAPTIONS.name(document.name), "default": ""}
+    sub(audio, "track", track, srclang=document.metadata.language, label=pack(document).name)
+    download = sub(section, "p", {"class": "listen-download"})
+    sub(download, "a", href=audio_file, type=formats.AUDIO.media_type, download="").text = w["download_audio"]
+    names = {clause.eid: w["listen_from"].format(label=clause.spoken_label) for clause in document.iter_clauses()}
+    data = json.dumps({"names": names, "buttons": w["listen_buttons"]}, ensure_ascii=False)
+    sub(section, "script", type="application/json", id=LISTEN_WORDS).text = data.replace("</", "<\\/")
+    return section
 
 
 def version_href(version: Version) -> str:
