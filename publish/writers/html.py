@@ -53,7 +53,7 @@ from publish.writers.shared import (
 )
 from publish.writers.textparts import (
     append_inlines,
-    append_text,
+    append_spoken,
     el,
     notes_element,
     preface_element,
@@ -246,18 +246,9 @@ def _contents_parts(listing: etree._Element, parts: tuple[Part, ...]) -> None:
 
 def _contents_links(listing: etree._Element, clauses: tuple[Clause, ...]) -> None:
     for clause in clauses:
-        # The visible chip shows the bare label; the hidden words make the link's name the spoken label. The spaces
-        # between them are outside the hidden words, so that no name computation glues them ("Citation1").
+        # The visible chip shows the bare label; the hidden words make the link's name the spoken label.
         link = sub(sub(listing, "li"), "a", href=f"#{clause.eid}")
-        before, shown, after = _label_in(clause.spoken_label, clause.label.removesuffix(".") or clause.num)
-        if before:
-            hidden = sub(link, "span", {"class": "visually-hidden"})
-            hidden.text, hidden.tail = before, f" {shown}"
-        else:
-            link.text = shown
-        if after:
-            append_text(link, " ")
-            sub(link, "span", {"class": "visually-hidden"}).text = after
+        append_spoken(link, *_label_in(clause.spoken_label, clause.label.removesuffix(".") or clause.num))
 
 
 def _label_in(spoken: str, bare: str) -> tuple[str, str, str]:

@@ -92,15 +92,22 @@ def clause_label(clause: Clause) -> etree._Element:
         sub(label, "span", {"aria-hidden": "true"}).text = shown
         return label
     before, after = around
+    append_spoken(label, before, shown, after)
+    return label
+
+
+def append_spoken(parent: etree._Element, before: str, shown: str, after: str) -> None:
+    """Append ``shown`` to an empty ``parent`` with the words ``before`` and ``after`` it visually hidden, so that the
+    element is read as the whole spoken label ("Recital" "A" ""). The spaces between them are outside the hidden
+    words, so that no name computation glues them ("Citation1")."""
     if before:
-        hidden = sub(label, "span", {"class": "visually-hidden"})
+        hidden = sub(parent, "span", {"class": "visually-hidden"})
         hidden.text, hidden.tail = before, f" {shown}"
     else:
-        label.text = shown
+        parent.text = shown
     if after:
-        append_text(label, " ")
-        sub(label, "span", {"class": "visually-hidden"}).text = after
-    return label
+        append_text(parent, " ")
+        sub(parent, "span", {"class": "visually-hidden"}).text = after
 
 
 def _words_around(spoken: str, label: str) -> tuple[str, str] | None:
