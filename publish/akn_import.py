@@ -35,6 +35,11 @@ HEADINGS = {"citations": "Citations", "recitals": "Recitals", "paragraphs": "Par
 _LEVEL = re.compile(r"\blevel-(\d)\b")
 _LAYOUT_SPACE = re.compile(r"[\t\n\r]")
 _LINK_SPECIAL = re.compile(r"([()<>\\\s])")
+#: The elements whose own words are read (the others hold elements only: words beside those would be lost).
+_MIXED = frozenset(
+    ("p", "i", "b", "ref", "a", "heading", "num", "docNumber", "docketNumber", "docType", "docTitle", "docProponent",
+     "docDate")
+)  # fmt: skip
 
 
 def import_akn(path: Path) -> str:
@@ -416,15 +421,28 @@ class _Reading:
     # -- helpers ---------------------------------------------------------------------------------------------------
 
     def _elements(self, parent: etree._Element) -> list[etree._Element]:
-        """The element children of ``parent`` (processing instructions left out), each in the AKN namespace."""
+        """The element children of ``parent`` (processing instructions left out), each in the AKN namespace; words
+        beside them are refused where ``parent`` holds elements only (they would be lost: the schema forbids them)."""
         for child in parent:
             if isinstance(child, etree._Entity):
                 raise self.error(parent, f"an entity reference ({child.text}) in <{_name(parent)}>: not supported")
+        if _name(parent) not in _MIXED:
+            if (parent.text or "").strip():
+                raise self._stray(parent, parent.text or "", f"at the start of <{_name(parent)}>")
+            for child in parent:
+                if (child.tail or "").strip():
+                    where = f"after <{_name(child)}>" if isinstance(child.tag, str) else "there"
+                    raise self._stray(child, child.tail or "", f"in <{_name(parent)}>, {where}")
         children = [child for child in parent if isinstance(child.tag, str)]
         for child in children:
             if etree.QName(child).namespace != NS:
                 raise self.error(child, f"<{etree.QName(child).localname}> is not in the Akoma Ntoso namespace")
         return children
+
+    def _stray(self, element: etree._Element, text: str, where: str) -> SourceError:
+        words = " ".join(text.split())
+        shown = words if len(words) <= 40 else f"{words[:40]}…"
+        return self.error(element, f"text outside the elements that hold text, {where}: '{shown}'")
 
     def _one(self, parent: etree._Element, name: str) -> etree._Element:
         found = self._child(parent, name)

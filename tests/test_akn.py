@@ -292,6 +292,22 @@ BAD = [
         ('<recital eId="rec_C">\n          <num>C.</num>', '<recital eId="rec_C">\n          <num>D.</num>'),
         "recital 'D.' is out of sequence: expected 'C.' after 'B.'",
     ),
+    # Words where the schema allows none would be lost by the import: refused, not dropped.
+    (
+        "words at the start of a paragraph",
+        ('<paragraph eId="para_3">', '<paragraph eId="para_3">LOST WORDS'),
+        "text outside the elements that hold text, at the start of <paragraph>: 'LOST WORDS'",
+    ),
+    (
+        "words after a paragraph's text",
+        ("People's Republic of China;</p>", "People's Republic of China;</p> LOST WORDS"),
+        "text outside the elements that hold text, in <content>, after <p>: 'LOST WORDS'",
+    ),
+    (
+        "words after a label",
+        ("<num>3.</num>", "<num>3.</num> LOST WORDS"),
+        "text outside the elements that hold text, in <paragraph>, after <num>: 'LOST WORDS'",
+    ),
 ]
 
 
