@@ -413,6 +413,18 @@ def test_without_the_audio_file_the_player_is_not_shown(open_page, seed_folder, 
     assert page.locator("audio").is_visible() is False
 
 
+def test_an_error_while_listening_leaves_the_player_and_its_buttons(open_page):
+    # A network error after the audio has loaded (here the error event a dropped connection fires) must not take the
+    # player away from a reader who is listening: only a file that cannot be played at all hides it.
+    page = open_page()
+    _ready(page)
+    page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=10_000)
+    page.evaluate("document.querySelector('audio').dispatchEvent(new Event('error'))")
+    time.sleep(0.3)
+    assert page.locator("audio").is_visible()
+    assert page.locator("button.listen-from").count() == 40
+
+
 def test_without_captions_the_plain_player_stays_and_nothing_is_highlighted(open_page, seed_folder, serve, tmp_path):
     page = open_page(serve(_copy(seed_folder, tmp_path / "no-vtt", ".mp3")) + f"{DOC}.html")
     page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=10_000)

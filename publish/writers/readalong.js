@@ -112,8 +112,13 @@
     update();
   }
 
-  if (audio.error) { hidePlayer(); return; }
-  audio.addEventListener("error", hidePlayer);
+  /* Hidden only when there is no audio to play (a missing or unplayable file): a network error while listening
+     leaves the player and its buttons in place, for the reader to press play again. */
+  function unplayable() {
+    return audio.readyState === 0 || (audio.error && audio.error.code === 4 /* MEDIA_ERR_SRC_NOT_SUPPORTED */);
+  }
+  if (audio.error && unplayable()) { hidePlayer(); return; }
+  audio.addEventListener("error", function () { if (unplayable()) hidePlayer(); });
   if (track.mode === "disabled") track.mode = "hidden";
   ["timeupdate", "seeked", "play", "loadedmetadata"].forEach(function (event) {
     audio.addEventListener(event, update);
