@@ -9,6 +9,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
+from publish import anchors
+
 WRITERS = ROOT / "publish" / "writers"
 #: The modules of each writer: the writer and the helpers only it uses.
 FAMILIES = [
@@ -124,3 +126,11 @@ z = f"{eid}-heading" + f"page_{n}" + "#para_1" + "authorialNote_1__ref"
     assert texts.count("'notes'") == 1 and "'main'" in texts
     assert {"-heading", "page_", "#para_1", "authorialNote_1__ref"} <= set(texts)
     assert "notes-heading" not in texts
+
+
+def test_the_read_along_script_looks_up_the_ids_anchors_defines():
+    """The page's script (JavaScript, beyond the AST walk above) finds the player by ids made in anchors.py: renaming
+    one there without the script would silently turn the read-along off."""
+    script = (WRITERS / "readalong.js").read_text(encoding="utf-8")
+    looked_up = set(re.findall(r"""getElementById\(["']([^"']+)["']\)""", script))
+    assert looked_up == {anchors.LISTEN, anchors.LISTEN_WORDS}
