@@ -60,7 +60,7 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     except EditionError as error:
         if language.braille_brf:  # the pack promises six-dot cells: say so rather than drop the BRF
             raise EditionError(
-                f"{document.name}: {error}",
+                str(error),
                 f"the {language.code} pack's table {table} makes eight-dot cells: say braille_brf: false in its pack",
             ) from None
         why = str(error)
