@@ -110,6 +110,9 @@ class Pack:
     #: Whether liblouis back-translates the table's braille of real texts closely enough (under 2 % of a clause's
     #: words lost) for ``publish check`` to hold each clause to its words; optional, measured (README, Braille).
     braille_round_trip: bool = False
+    #: Whether the table's cells are six-dot ones, which the BRF's Braille ASCII can hold; ``false`` for an eight-dot
+    #: table (liblouis's Maltese and Romanian): the braille edition is then the PEF alone, and the page links no BRF.
+    braille_brf: bool = True
     fallback: bool = False
 
     @property
@@ -175,6 +178,7 @@ def missing(data: dict[str, Any]) -> list[str]:
         out.append("references")
     if not all(isinstance(word, str) and word.strip() for word in data.get("references_elsewhere", [])):
         out.append("references_elsewhere")
+    out += [key for key in ("braille_round_trip", "braille_brf") if not isinstance(data.get(key, False), bool)]
     groups = (("sections", SECTIONS), ("clauses", CLAUSES), ("of", CLAUSES), ("words", WORDS), ("summary", SUMMARY))
     for group, keys in groups:
         values = data.get(group) if isinstance(data.get(group), dict) else {}
@@ -241,5 +245,6 @@ def _read(path: Path, fallback: bool = False) -> Pack:
         references={kind: tuple(templates) for kind, templates in (data.get("references") or {}).items()},
         references_elsewhere=tuple(data.get("references_elsewhere") or ()),
         braille_round_trip=data.get("braille_round_trip") is True,
+        braille_brf=data.get("braille_brf", True),
         fallback=fallback,
     )

@@ -1,8 +1,10 @@
-"""The braille edition (BRF and PEF) of the seed and of a German text, read back by the check with the real
-liblouis (``lou_translate -b``) and jing, and broken copies that the check must catch."""
+"""The braille edition (BRF and PEF) of the seed, of a German and an Italian text and of eight-dot ones (mt, ro),
+read back by the check with the real liblouis (``lou_translate -b``) and jing, and broken copies that the check must
+catch."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -11,13 +13,16 @@ import pytest
 from conftest import ROOT, SEED_SOURCE
 
 from publish import formats, languages, manifest, reader
-from publish.build import build
+from publish.build import BuildError, build
 from publish.check import braille as check
 from publish.check.run import compare_braille
-from publish.writers import EDITIONS, brailleparts, html, louis
+from publish.importer import import_file
+from publish.writers import EDITIONS, braille, brailleparts, html, louis
 from publish.writers.shared import Options
 
 GERMAN = ROOT / "sources" / "P6-TA-2008-0190.de.md"
+ITALIAN = ROOT / "sources" / "P6-TA-2008-0190.it.md"
+CORPUS = ROOT / "tests" / "corpus"
 pytestmark = pytest.mark.jvm  # jing
 
 
@@ -162,3 +167,52 @@ def test_a_changed_cell_in_the_pef_is_found(out: Path, tmp_path: Path):
     pef.write_text(changed, encoding="utf-8")
     problems = _problems(folder, SEED_SOURCE)
     assert any(p.startswith("pef cells: para_3: differ from liblouis's translation") for p in problems), problems
+
+
+def _imported(tmp_path: Path, name: str) -> Path:
+    source = tmp_path / f"{name}.md"
+    source.write_text(import_file(CORPUS / f"{name}.txt").source, encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize("name", ["TA-6-2008-0538_MT", "TA-7-2009-0097_RO"])
+def test_an_eight_dot_text_gets_the_pef_alone_and_its_page_links_no_brf(tmp_path: Path, name: str):
+    source = _imported(tmp_path, name)
+    folder = tmp_path / "build" / name
+    folder.mkdir(parents=True)
+    (folder / f"{name}{formats.BRF.suffix}").write_bytes(b"a BRF an earlier build left\r\n")
+    build([source], tmp_path / "build", ["html", "braille"])
+    assert not (folder / f"{name}{formats.BRF.suffix}").exists()
+    assert (folder / f"{name}{formats.PEF.suffix}").is_file()
+    page = (folder / f"{name}.html").read_text(encoding="utf-8")
+    assert formats.BRF.suffix not in page and f'href="{name}{formats.PEF.suffix}"' in page
+    facts = manifest.edition(folder, "braille")
+    assert facts["file"] is None and facts["no_brf"].startswith("braille page p1, line 1: the cell U+"), facts
+    assert _problems(folder, source) == []
+
+
+def test_a_table_making_eight_dot_cells_that_its_pack_does_not_declare_fails_the_edition(tmp_path, monkeypatch):
+    source = _imported(tmp_path, "TA-6-2008-0538_MT")
+    declared = languages.load("mt")
+    monkeypatch.setattr(braille, "pack", lambda document: dataclasses.replace(declared, braille_brf=True))
+    with pytest.raises(BuildError, match=r"braille page p1, line 1: the cell U\+[0-9A-F]{4} has dots 7 or 8"):
+        build([source], tmp_path / "build", ["braille"])
+    assert not (tmp_path / "build" / "TA-6-2008-0538_MT" / "TA-6-2008-0538_MT.pef").exists()
+
+
+def test_italian_citations_start_with_the_braille_dash_not_liblouis_s_escape(tmp_path: Path):
+    """The Italian table has neither the en dash nor the hyphen: liblouis writes them as their codes ('\\x2013',
+    ⠄⠠⠭… in cells, ``',X`` in the BRF); the edition writes the braille dash ⠤ (dots 3-6) instead."""
+    escape = "\u2804\u2820\u282d"  # ' \ x: how it-it-comp6.utb writes the start of a character it lacks
+    assert all(cells.startswith(escape) for cells in louis.translate("it-it-comp6.utb", ["\u2013", "-"]))
+    build([ITALIAN], tmp_path, ["braille"])
+    folder = tmp_path / ITALIAN.stem
+    pef = (folder / f"{ITALIAN.stem}.pef").read_text(encoding="utf-8")
+    brf = (folder / f"{ITALIAN.stem}.brf").read_text(encoding="ascii")
+    rows = [row for row in pef.splitlines() if "<row" in row]
+    assert rows and not [row for row in rows if escape in row]
+    assert "',X" not in brf
+    citations = [row for row in rows if 'pub:eid="cit_' in row]
+    assert len(citations) == 4 and all(">\u2824\u2800" in row for row in citations), citations
+    assert "#BJJH-#JE-#JH" in brf  # the date 2008-05-08 on the title page: its hyphens as ⠤ too
+    assert _problems(folder, ITALIAN) == []

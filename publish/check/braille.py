@@ -34,6 +34,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from publish import brailledash
 from publish.check import tools
 from publish.check.findings import Finding, difference
 from publish.check.readback import Anchor, Channel, Reading
@@ -188,8 +189,9 @@ def cells_of(line: str, brf: bool) -> str:
 
 
 def forward(table: str, texts: Sequence[str]) -> list[str]:
-    """Each text translated into Unicode braille by ``lou_translate`` (one call for all of them)."""
-    return _lou(["--forward", f"unicode.dis,{table}"], texts)
+    """Each text translated into Unicode braille by ``lou_translate`` (one call for all of them), an en dash or a
+    hyphen the table lacks as the braille dash, by the writer's rule (:func:`publish.brailledash.dashed`)."""
+    return brailledash.dashed(lambda lines: _lou(["--forward", f"unicode.dis,{table}"], lines))(texts)
 
 
 def back_translate(table: str, lines: Sequence[str], brf: bool) -> list[str]:
@@ -228,11 +230,9 @@ def lines_of(reading: BrailleReading) -> list[Line]:
     return out
 
 
-def clause_texts(clause: Clause) -> list[str]:
-    """What a clause reads as in braille: its label (a dash, or a hyphen where the table has no dash, for a clause
-    without one), a space, its text."""
-    text = " ".join(clause.text.split())
-    return [f"{clause.label} {text}"] if clause.label else [f"{dash} {text}" for dash in ("–", "-")]
+def clause_text(clause: Clause) -> str:
+    """What a clause reads as in braille: its label (the en dash for a clause without one), a space, its text."""
+    return brailledash.clause_text(clause.label, clause.text)
 
 
 def compare(
@@ -254,20 +254,14 @@ def compare(
         problems.append(difference(fmt, "page numbers", reading.path.name, f"none on line 25 of page {where}"))
     body = [line for line in lines if line.page.isdigit()]
     walk = _walk(document)
-    variants = [clause_texts(clause) for clause, _ in walk]
-    translated = iter(forward(reading.table, [text for texts in variants for text in texts]))
-    expected = [[next(translated).replace(" ", BLANK) for _ in texts] for texts in variants]
+    expected = [cells.replace(" ", BLANK) for cells in forward(reading.table, [clause_text(c) for c, _ in walk])]
     starts: dict[str, int] = {}
     position = 0
     anchors: list[Anchor] = []
     for (clause, depth), wanted in zip(walk, expected, strict=True):
-        labels = [cells.split(BLANK, 1)[0] + BLANK for cells in wanted]
+        label = wanted.split(BLANK, 1)[0] + BLANK
         found = next(
-            (
-                i
-                for i in range(position, len(body))
-                if body[i].indent == 2 * depth and any(body[i].cells.startswith(label) for label in labels)
-            ),
+            (i for i in range(position, len(body)) if body[i].indent == 2 * depth and body[i].cells.startswith(label)),
             None,
         )
         if found is None:
@@ -336,7 +330,7 @@ def _joined(cells: Sequence[str]) -> str:
 
 
 def _cells(
-    fmt: str, walk: list[tuple[Clause, int]], expected: list[list[str]], spans: dict[str, list[Line]]
+    fmt: str, walk: list[tuple[Clause, int]], expected: list[str], spans: dict[str, list[Line]]
 ) -> list[Finding]:
     """Each clause's cells, its lines joined, are liblouis's translation of its text (``lou_translate``): the
     layout lost, added or changed no cell."""
@@ -345,18 +339,13 @@ def _cells(
         if clause.eid not in spans:
             continue
         got = _joined([line.cells for line in spans[clause.eid]])
-        squeezed = [re.sub(f"{BLANK}+", BLANK, cells.strip(BLANK)) for cells in wanted]
-        if got not in squeezed and not _cut_words_match(got, squeezed):
-            at = next((i for i, (a, b) in enumerate(zip(got, squeezed[0], strict=False)) if a != b), len(got))
+        squeezed = re.sub(f"{BLANK}+", BLANK, wanted.strip(BLANK))
+        if got != squeezed and got.replace(BLANK, "") != squeezed.replace(BLANK, ""):  # a word cut at a line's end
+            at = next((i for i, (a, b) in enumerate(zip(got, squeezed, strict=False)) if a != b), len(got))
             problems.append(
                 difference(fmt, "cells", clause.eid, f"differ from liblouis's translation at cell {at + 1}")
             )
     return problems
-
-
-def _cut_words_match(got: str, wanted: Sequence[str]) -> bool:
-    """A word longer than a line is cut where the line ends: then only the blank between lines differs."""
-    return any(got.replace(BLANK, "") == cells.replace(BLANK, "") for cells in wanted)
 
 
 def _row_anchors(reading: BrailleReading, numbers: list[str]) -> list[Finding]:
@@ -403,7 +392,7 @@ def _fidelity(
         text = ""
         for line in spans[clause.eid]:
             text += line.text if text.endswith("-") else f" {line.text}"
-        want = _words(clause_texts(clause)[0])
+        want = _words(clause_text(clause))
         got = _words(text)
         matcher = SequenceMatcher(None, want, got, autojunk=False)
         same = sum(block.size for block in matcher.get_matching_blocks())

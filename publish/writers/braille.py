@@ -2,13 +2,15 @@
 
 The text is the model's (each clause's label and text; nothing is parsed again), translated by liblouis with the
 table the document's language pack names (``braille_table``: Unified English Braille grade 2, ``en-ueb-g2.ctb``,
-for English; the contracted table where liblouis has one, else an uncontracted one) and laid out by
+for English; the contracted table where liblouis has one, else an uncontracted one; a dash or hyphen the table
+lacks as ⠤, :mod:`publish.brailledash`) and laid out by
 :mod:`publish.writers.brailleparts` on pages of 40 cells by 25 lines. Both files hold the very same pages:
 
 * the BRF in North American Braille ASCII (liblouis's ``en-us-brf.dis``), lines ending CR LF and a form feed
   between pages, as braille displays, notetakers and embosser drivers read it; its ASCII stands for six-dot cells,
   so a text whose table makes eight-dot cells (liblouis's Maltese and Romanian tables are eight-dot computer
-  braille) gets no BRF, and the manifest says why;
+  braille; their packs say ``braille_brf: false``) gets no BRF, and the manifest says why (a table that makes
+  them though its pack does not say so is an error);
 * the PEF as Unicode braille in XML (PEF 2008-1), with its ``dc:`` metadata, the table and liblouis's version in
   an element of the project's namespace, and on the row where each clause begins that clause's anchor
   (``pub:eid``, an attribute of another namespace, which PEF allows on rows) — the file for any language.
@@ -24,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from publish import formats, manifest
+from publish import brailledash, formats, manifest
 from publish.errors import EditionError
 from publish.model import Document
 from publish.outputs import write_atomic
@@ -43,24 +45,37 @@ progress = logging.getLogger("publish.progress")
 
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
-    """Write the BRF and the PEF and record each clause's page and line in the manifest."""
-    table = pack(document).braille_table
+    """Write the PEF, and the BRF unless the language pack says its table makes eight-dot cells (``braille_brf:
+    false``; a BRF an earlier build left is removed), and record each clause's page and line in the manifest."""
+    language = pack(document)
+    table = language.braille_table
     version = louis.version()
     notice = f"{words(document)['braille_notice']} liblouis {version}, {table}."
-    laid = brailleparts.layout(document, lambda texts: louis.translate(table, texts), notice)
+    translate = brailledash.dashed(lambda texts: louis.translate(table, texts))
+    laid = brailleparts.layout(document, translate, notice)
     pef = render_pef(document, laid, table, version)
-    pef_path = write_atomic(output_path(document, out_dir, formats.PEF.suffix), pef)
-    written = [pef_path]
+    brf, why = None, None
     try:
         brf = render_brf(laid)
-    except EditionError as error:  # an eight-dot table: the PEF alone holds the edition
-        progress.info("%s: braille: no BRF: %s", document.name, error)
-        brf_name, why = None, str(error)
+    except EditionError as error:
+        if language.braille_brf:  # the pack promises six-dot cells: say so rather than drop the BRF
+            raise EditionError(
+                str(error),
+                f"the {language.code} pack's table {table} makes eight-dot cells: say braille_brf: false in its pack",
+            ) from None
+        why = str(error)
+    if not language.braille_brf:
+        brf, why = None, why or f"the {language.code} language pack says braille_brf: false"
+    pef_path = write_atomic(output_path(document, out_dir, formats.PEF.suffix), pef)
+    written = [pef_path]
+    brf_path = output_path(document, out_dir, formats.BRF.suffix)
+    if brf is None:  # the PEF alone holds the edition
+        progress.info("%s: braille: no BRF: %s", document.name, why)
+        brf_path.unlink(missing_ok=True)
     else:
-        written.insert(0, write_atomic(output_path(document, out_dir, formats.BRF.suffix), brf))
-        brf_name, why = written[0].name, None
+        written.insert(0, write_atomic(brf_path, brf))
     facts = {
-        "file": brf_name,
+        "file": None if brf is None else brf_path.name,
         **({"no_brf": why} if why else {}),
         "pef": pef_path.name,
         "table": table,
@@ -81,7 +96,9 @@ def render_brf(laid: Layout) -> bytes:
     between pages."""
     ascii_of = louis.brf_ascii()
     pages = []
-    for page in laid.pages:
+    printed = [f"{brailleparts.PRELIMINARY}{n}" for n in range(1, len(laid.preliminary) + 1)]
+    printed += [str(n) for n in range(1, len(laid.body) + 1)]
+    for page, page_number in zip(laid.pages, printed, strict=True):
         lines = []
         for number, cells in enumerate(brailleparts.lines_of(page), 1):
             try:
@@ -89,7 +106,7 @@ def render_brf(laid: Layout) -> bytes:
             except KeyError as error:
                 cell = str(error.args[0])
                 raise EditionError(
-                    f"braille page {page.number}, line {number}: the cell U+{ord(cell):04X} has dots 7 or 8, which"
+                    f"braille page {page_number}, line {number}: the cell U+{ord(cell):04X} has dots 7 or 8, which"
                     " Braille ASCII (BRF) cannot hold",
                     "the language's braille table makes eight-dot cells; its PEF could hold them",
                 ) from None

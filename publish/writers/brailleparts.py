@@ -10,8 +10,8 @@ rules of the braille reader in the English-speaking world, applied to a resoluti
 * section headings centred, with a blank line before and after; a level-1 subheading is a cell-5 heading and a
   level-2 one a cell-7 heading, after a blank line; a heading is never the last line of a page;
 * every clause starts on a new line with its official label ("A.", "3.", "(a)"; a citation or an indent with
-  the dash the official text prints) in list format: the clause in cell 1 with its runover lines in cell 3
-  (1-3), its points in 3-5, their points in 5-7; the formula and the notes as paragraphs;
+  the dash the official text prints, :mod:`publish.brailledash`) in list format: the clause in cell 1 with its
+  runover lines in cell 3 (1-3), its points in 3-5, their points in 5-7; the formula and the notes as paragraphs;
 * no blank line at the top of a page; lines break only at a blank cell, or after a hyphen inside a word too long
   for the line; a word longer than a whole line (a long URL) is cut where the line ends.
 
@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from publish import brailledash
 from publish.model import Clause, Document
 from publish.writers.louis import BLANK
 from publish.writers.shared import section_heading, words
-from publish.writers.textparts import DASH
 
 #: Cells per line and lines per page: the usual braille page (11 × 11.5 in paper).
 CELLS = 40
@@ -42,7 +42,7 @@ HYPHEN = "\u2824"
 #: The prefix of a preliminary page's number.
 PRELIMINARY = "p"
 
-Translate = Callable[[Sequence[str]], list[str]]
+Translate = brailledash.Translate
 
 
 @dataclass
@@ -156,19 +156,6 @@ def number_line(text: str, number: str) -> str:
     return text + BLANK * (CELLS - len(text) - len(number)) + number
 
 
-def clause_text(clause: Clause, dash: str = DASH) -> str:
-    """A clause as the braille edition reads: its official label (``dash`` where it has none), a space, its text
-    (footnote calls as their numbers, as the other editions print them)."""
-    return f"{clause.label or dash} {' '.join(clause.text.split())}"
-
-
-def dash(translate: Translate) -> str:
-    """The dash of a clause without a label: the official text's en dash, or a hyphen where the table has no en
-    dash (liblouis writes a character its table lacks as its code, ``'\\x2013'``, in many cells)."""
-    cells = translate([DASH, "-"])
-    return DASH if len(cells[0]) <= 2 or len(cells[1]) > 2 else "-"
-
-
 def layout(document: Document, translate: Translate, notice: str) -> Layout:
     """Lay the document out: body first (its page numbers go in the contents), then the preliminary pages."""
     body, places, contents = _body(document, translate, lambda n: translate([str(n)])[0])
@@ -183,8 +170,7 @@ def _body(
     sections = [(s, section_heading(document, s.kind)) for s in document.sections]
     texts = [document.formula, *(heading for _, heading in sections)]
     texts += [sub.text for sub in document.iter_subheadings()]
-    marker = dash(translate)
-    texts += [clause_text(c, marker) for c in clauses]
+    texts += [brailledash.clause_text(c.label, c.text) for c in clauses]
     texts += [f"{note.number}. {' '.join(note.text.split())}" for note in document.footnotes]
     texts += [words(document)["notes"]]
     cells = dict(zip(range(len(texts)), translate(texts), strict=True))

@@ -81,15 +81,17 @@ EDITION_LINKS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def linked_editions(options: Options) -> list[str]:
+def linked_editions(document: Document, options: Options) -> list[str]:
     """The editions the page links, in build order: those built beside it, each followed by the other linked files
-    its writer makes that are no edition of their own (the braille writer's PEF beside its BRF)."""
+    its writer makes that are no edition of their own (the braille writer's PEF beside its BRF); not the BRF where
+    the language pack says its braille table makes eight-dot cells (``braille_brf: false``: the PEF alone)."""
+    unwritten = set() if pack(document).braille_brf else {formats.BRF.edition}
     names: list[str] = []
     for name in options.formats:
         writer = formats.BY_EDITION[name].writer if name in formats.BY_EDITION else name
         companions = [f.edition for f in formats.FILES if f.writer == writer and f.edition not in options.formats]
         names += [n for n in (name, *companions) if n in EDITION_LINKS and n not in names]
-    return names
+    return [n for n in names if n not in unwritten]
 
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
@@ -125,7 +127,7 @@ def page(document: Document, options: Options) -> html.HtmlElement:
         content=f"{meta.doc_type} {meta.reference}{_procedure(meta)}, {meta.issued_by}.",
     )
     sub(head, "meta", name="color-scheme", content="light dark")
-    for name in linked_editions(options):
+    for name in linked_editions(document, options):
         suffix, _, mime = EDITION_LINKS[name]
         sub(head, "link", rel="alternate", type=mime, href=f"{document.name}{suffix}")
     for version in document.versions:
@@ -276,7 +278,7 @@ def footer_element(document: Document, options: Options, w: dict[str, str]) -> e
     sub(footer, "h2", id=heading_eid(ABOUT)).text = w["about"]
     procedure = f", {w['procedure'].lower()} {meta.procedure}" if meta.procedure else ""
     sub(footer, "p").text = f"{meta.doc_type} {meta.reference}{procedure}, {meta.issued_by}."
-    editions = linked_editions(options)
+    editions = linked_editions(document, options)
     if editions:
         sub(footer, "h3").text = w["formats"]
         listing = sub(footer, "ul", {"class": "editions"})
