@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from conftest import ROOT, SEED_SOURCE
 
 from publish import formats, languages, manifest, reader
-from publish.build import BuildError, build
+from publish.build import build
 from publish.check import braille as check
 from publish.check.run import compare_braille
 from publish.importer import import_file
@@ -191,13 +192,31 @@ def test_an_eight_dot_text_gets_the_pef_alone_and_its_page_links_no_brf(tmp_path
     assert _problems(folder, source) == []
 
 
-def test_a_table_making_eight_dot_cells_that_its_pack_does_not_declare_fails_the_edition(tmp_path, monkeypatch):
+def test_a_text_needing_eight_dot_cells_in_a_six_dot_pack_gets_the_pef_alone_and_says_why(
+    tmp_path, monkeypatch, caplog
+):
+    # A six-dot table can still write a character of another script in eight dots: the edition is not lost for it.
     source = _imported(tmp_path, "TA-6-2008-0538_MT")
     declared = languages.load("mt")
     monkeypatch.setattr(braille, "pack", lambda document: dataclasses.replace(declared, braille_brf=True))
-    with pytest.raises(BuildError, match=r"braille page p1, line 1: the cell U\+[0-9A-F]{4} has dots 7 or 8"):
+    folder = tmp_path / "build" / "TA-6-2008-0538_MT"
+    with caplog.at_level("WARNING", logger="publish.progress"):
         build([source], tmp_path / "build", ["braille"])
-    assert not (tmp_path / "build" / "TA-6-2008-0538_MT" / "TA-6-2008-0538_MT.pef").exists()
+    assert (folder / "TA-6-2008-0538_MT.pef").exists() and not (folder / "TA-6-2008-0538_MT.brf").exists()
+    assert re.search(r"no BRF although the mt pack expects one: braille page p1, line 1: the cell U\+[0-9A-F]{4}",
+                     caplog.text), caplog.text  # fmt: skip
+    facts = json.loads((folder / "anchors.json").read_text(encoding="utf-8"))["editions"]["braille"]
+    assert facts["file"] is None and facts["no_brf"].startswith("braille page p1, line 1")
+
+
+def test_the_low_line_of_a_spanish_reference_is_a_hyphen_and_the_brf_is_made(tmp_path):
+    # es-g2.ctb lacks "_": its escape has an eight-dot cell, and every Spanish text lost its BRF to "P9_TA".
+    assert any(len(cells) > 2 for cells in louis.translate("es-g2.ctb", ["_"]))
+    source = _imported(tmp_path, "TA-9-2022-0052_ES")
+    build([source], tmp_path / "build", ["braille"])
+    folder = tmp_path / "build" / "TA-9-2022-0052_ES"
+    assert (folder / "TA-9-2022-0052_ES.brf").exists()
+    assert _problems(folder, source) == []
 
 
 def test_italian_citations_start_with_the_braille_dash_not_liblouis_s_escape(tmp_path: Path):

@@ -46,7 +46,8 @@ progress = logging.getLogger("publish.progress")
 
 def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     """Write the PEF, and the BRF unless the language pack says its table makes eight-dot cells (``braille_brf:
-    false``; a BRF an earlier build left is removed), and record each clause's page and line in the manifest."""
+    false``) or the text needs an eight-dot cell (a BRF an earlier build left is removed then), and record each
+    clause's page and line in the manifest."""
     language = pack(document)
     table = language.braille_table
     version = louis.version()
@@ -58,12 +59,13 @@ def write(document: Document, out_dir: Path, options: Options) -> list[Path]:
     try:
         brf = render_brf(laid)
     except EditionError as error:
-        if language.braille_brf:  # the pack promises six-dot cells: say so rather than drop the BRF
-            raise EditionError(
-                str(error),
-                f"the {language.code} pack's table {table} makes eight-dot cells: say braille_brf: false in its pack",
-            ) from None
+        # A six-dot table can still write a character of another script in eight dots (a name in a foreign
+        # alphabet): the PEF keeps it, and the edition goes without its BRF rather than fail (the page links
+        # the BRF by the pack, so such a document's link finds no file: README, Braille).
         why = str(error)
+        if language.braille_brf:
+            progress.warning("%s: braille: no BRF although the %s pack expects one: %s", document.name,
+                             language.code, why)  # fmt: skip
     if not language.braille_brf:
         brf, why = None, why or f"the {language.code} language pack says braille_brf: false"
     pef_path = write_atomic(output_path(document, out_dir, formats.PEF.suffix), pef)
