@@ -185,12 +185,10 @@ def compare_folder(folder: Path, source: Path, document: Document) -> Outcome:
         try:
             reading = READERS[fmt](path)
         except Exception as exc:  # a broken file is a finding, whatever the parser raises
-            result.problems.append(difference(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}"))
+            result.problems.append(_unreadable(fmt, path, exc))
             continue
         readings[fmt] = reading
-        for channel in reading.channels:
-            result.channels.append((channel.name, channel.present, len(compare.clause_ids(channel, document))))
-            result.problems += compare.compare_anchors(fmt, channel, document)
+        _compare_channels(result, reading, document)
         if reading.words is not None:
             result.words = len(reading.words)
             expected = expect.expected_words(document, fmt)
@@ -237,11 +235,9 @@ def compare_braille(folder: Path, document: Document, data: Mapping[str, Any]) -
             round_trip = languages.load(document.metadata.language).braille_round_trip
             result.problems += braille.compare(reading, document, recorded, round_trip)
         except Exception as exc:  # a broken file is a finding, whatever the parser raises
-            result.problems.append(difference(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}"))
+            result.problems.append(_unreadable(fmt, path, exc))
             continue
-        for channel in reading.channels:
-            result.channels.append((channel.name, channel.present, len(compare.clause_ids(channel, document))))
-            result.problems += compare.compare_anchors(fmt, channel, document)
+        _compare_channels(result, reading, document)
         result.words = len(reading.words or [])
         result.fidelity, result.not_round_tripping = reading.fidelity, reading.lost
         fidelity = "" if reading.fidelity is None else f"{reading.fidelity:.4f}"
@@ -250,6 +246,17 @@ def compare_braille(folder: Path, document: Document, data: Mapping[str, Any]) -
             document.name, fmt, len(reading.places), fidelity, len(reading.lost), len(result.problems),
         )  # fmt: skip
     return results
+
+
+def _unreadable(fmt: str, path: Path, exc: Exception) -> Finding:
+    return difference(fmt, "file", path.name, f"cannot be read: {type(exc).__name__}: {exc}")
+
+
+def _compare_channels(result: FormatResult, reading: readback.Reading, document: Document) -> None:
+    """Each anchor channel of a file read back: counted in ``result``, its anchors held to the source's."""
+    for channel in reading.channels:
+        result.channels.append((channel.name, channel.present, len(compare.clause_ids(channel, document))))
+        result.problems += compare.compare_anchors(result.format, channel, document)
 
 
 def compare_versions(folder: Path, source: Path, document: Document) -> list[Finding]:
